@@ -1,0 +1,6 @@
+namespace Rgsud.Rewards;
+
+/// <summary>Marker for the Rgsud.Rewards assembly.</summary>
+public static class RewardsAssemblyMarker
+{
+}
