@@ -1,0 +1,64 @@
+using Rgsud.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace Rgsud.Core.Tests.Runtime;
+
+/// <summary>
+/// The guard of shared/NUMERICS.md: 50 training steps of a small conv net that ends in 3 channels (like every
+/// derainer), in Rgsud's layout; every parameter gradient must be finite and match a float64 copy of the net
+/// (float64 does not go through oneDNN). A libtorch upgrade that breaks or fixes the fault shows up here.
+/// </summary>
+public sealed class ConvGradientReferenceTests(ITestOutputHelper output)
+{
+    private static Sequential SmallNet() => nn.Sequential(
+        ("conv0", nn.Conv2d(3, 32, 3, padding: 1)), ("relu0", nn.ReLU()),
+        ("conv1", nn.Conv2d(32, 24, 3, padding: 1)), ("relu1", nn.ReLU()),
+        ("conv2", nn.Conv2d(24, 3, 3, padding: 1)));
+
+    [Fact]
+    public void Fifty_training_steps_have_finite_gradients_that_match_float64()
+    {
+        RgsudRuntime.EnsureInitialized();
+        torch.manual_seed(2026);
+        var net32 = SmallNet();
+        var net64 = SmallNet().to(float64);
+        TensorLayout.ApplyPreferred(net32);
+        var opt = optim.SGD(net32.parameters(), 0.05);
+        var params32 = net32.named_parameters().ToList();
+        var params64 = net64.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        double worst = 0;
+
+        for (int step = 0; step < 50; step++)
+        {
+            using var scope = NewDisposeScope();
+            // Keep the float64 copy exactly at the float32 weights so only this step's arithmetic is compared.
+            using (no_grad())
+                foreach (var (name, p) in params32) params64[name].copy_(p.to(float64));
+
+            var target = torch.rand(2, 3, 24, 24);
+            var input = (target + 0.3 * torch.rand(2, 3, 24, 24)).clamp(0, 1);
+
+            opt.zero_grad();
+            net64.zero_grad();
+            var loss32 = nn.functional.mse_loss(net32.call(TensorLayout.ToPreferred(input)), target);
+            loss32.backward();
+            var loss64 = nn.functional.mse_loss(net64.call(input.to(float64)), target.to(float64));
+            loss64.backward();
+
+            foreach (var (name, p) in params32)
+            {
+                var g32 = p.grad ?? throw new InvalidOperationException($"{name} has no gradient");
+                var g64 = params64[name].grad!;
+                Assert.True(g32.isfinite().all().item<bool>(), $"step {step}: {name} gradient is not finite");
+                var rel = (g32.to(float64) - g64).abs().max().item<double>() / g64.abs().max().item<double>();
+                Assert.True(rel < 1e-4, $"step {step}: {name} gradient relative error {rel:G3} vs float64");
+                worst = Math.Max(worst, rel);
+            }
+            opt.step();
+        }
+        output.WriteLine($"worst relative gradient error over 50 steps: {worst:G3} ({RgsudRuntime.Report})");
+    }
+}
