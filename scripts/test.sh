@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# README's test command: sets up what a fresh machine lacks, then builds and runs every test.
+#   scripts/test.sh [extra dotnet test arguments]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+bash scripts/ensure-native.sh
+command -v dotnet >/dev/null || { echo "rgsud: the .NET 10 SDK is required (https://dot.net)." >&2; exit 3; }
+
+if [ ! -d ../shared ] && [ -z "${RGSUD_SHARED:-}" ]; then
+  echo "rgsud: ../shared is absent: tests that need Rain100L, the PReNet weights or the NIQE model are skipped (reported as skipped)."
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test Rgsud.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+# One closing line over all test assemblies: "tests: N passed, N failed, N skipped".
+awk '
+  /^(Passed|Failed)!  *- *Failed:/ {
+    gsub(/,/, ""); for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1)
+    }
+  }
+  END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s; if (p + f == 0) exit 1 }
+' "$log" || { echo "rgsud: no test ran" >&2; [ "$rc" -ne 0 ] || rc=1; }
+exit "$rc"
