@@ -83,7 +83,7 @@ public static class RgsudRuntime
             }
 
             Layout = layout;
-            report = new RuntimeReport(version, policy, layout, fault, oneDnnOff, safeIsa, check, CudaAvailable(), torch.get_num_threads());
+            report = new RuntimeReport(version, policy, layout, fault, oneDnnOff, safeIsa, check, CudaAvailable(), torch.get_num_threads(), options.ChannelsLastWeights);
             return report;
         }
     }

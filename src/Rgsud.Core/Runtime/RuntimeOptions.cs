@@ -13,6 +13,12 @@ public sealed class RuntimeOptions
     /// <summary>How many times the self-check is repeated with different random inputs (default 3).</summary>
     public int SelfCheckRepeats { get; set; } = 3;
 
+    /// <summary>
+    /// Also give 4-D weights channels-last strides in <see cref="TensorLayout.ApplyPreferred"/> (default false:
+    /// channels-last activations suffice, and standard weights serialise everywhere).
+    /// </summary>
+    public bool ChannelsLastWeights { get; set; }
+
     /// <summary>Intra-op thread count for libtorch; 0 keeps libtorch's default (one per core).</summary>
     public int Threads { get; set; }
 }

@@ -10,6 +10,7 @@ namespace Rgsud.Runtime;
 /// <param name="SelfCheck">The self-check in the layout in use (null with <see cref="NumericsPolicy.Unchecked"/>).</param>
 /// <param name="CudaAvailable">True when a CUDA device can be used.</param>
 /// <param name="Threads">libtorch's intra-op thread count.</param>
+/// <param name="ChannelsLastWeights">True when <see cref="TensorLayout.ApplyPreferred"/> also converts weights.</param>
 public sealed record RuntimeReport(
     string TorchVersion,
     NumericsPolicy Policy,
@@ -19,7 +20,8 @@ public sealed record RuntimeReport(
     bool SafeIsa,
     SelfCheckResult? SelfCheck,
     bool CudaAvailable,
-    int Threads)
+    int Threads,
+    bool ChannelsLastWeights = false)
 {
     /// <summary>A short human-readable summary.</summary>
     public override string ToString() =>

@@ -45,14 +45,23 @@ public static class TensorLayout
     }
 
     /// <summary>
-    /// Converts every 4-D parameter of <paramref name="module"/> to the preferred layout in place (call after
-    /// building or loading a model and before creating its optimizer).
+    /// Prepares <paramref name="module"/> for Rgsud's layout (call after building or loading a model and before
+    /// creating its optimizer). Channels-last <em>activations</em> (<see cref="ToPreferred"/>) are what avoid the
+    /// oneDNN fault and select libtorch's fast NHWC kernels; weights are converted too only when
+    /// <see cref="RuntimeOptions.ChannelsLastWeights"/> is set, because standard-layout weights keep state dicts,
+    /// optimiser state and checkpoints serialisable by every tool.
     /// </summary>
     public static void ApplyPreferred(nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        RgsudRuntime.EnsureInitialized();
-        if (RgsudRuntime.Layout != MemoryLayout.ChannelsLast) return;
+        var report = RgsudRuntime.EnsureInitialized();
+        if (report.Layout == MemoryLayout.ChannelsLast && report.ChannelsLastWeights) ConvertWeightsToChannelsLast(module);
+    }
+
+    /// <summary>Converts every 4-D parameter of <paramref name="module"/> to channels-last strides in place.</summary>
+    public static void ConvertWeightsToChannelsLast(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
         using var noGrad = torch.no_grad();
         foreach (var p in module.parameters())
         {

@@ -59,6 +59,6 @@ public sealed class ConvGradientReferenceTests(ITestOutputHelper output)
             }
             opt.step();
         }
-        output.WriteLine($"worst relative gradient error over 50 steps: {worst:G3} ({RgsudRuntime.Report})");
+        output.WriteLine($"worst relative gradient error over 50 steps {worst:G3} ({RgsudRuntime.Report})");
     }
 }

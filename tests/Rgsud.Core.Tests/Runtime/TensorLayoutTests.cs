@@ -19,11 +19,20 @@ public sealed class TensorLayoutTests
     }
 
     [Fact]
-    public void Apply_preferred_converts_conv_weights_in_place()
+    public void Apply_preferred_keeps_standard_weights_by_default()
+    {
+        var conv = nn.Conv2d(8, 3, 3);
+        TensorLayout.ApplyPreferred(conv);
+        Assert.False(RgsudRuntime.EnsureInitialized().ChannelsLastWeights);
+        Assert.True(conv.weight!.is_contiguous());
+    }
+
+    [Fact]
+    public void Weights_can_be_converted_in_place()
     {
         var conv = nn.Conv2d(8, 3, 3);
         var before = conv.weight!.clone();
-        TensorLayout.ApplyPreferred(conv);
+        TensorLayout.ConvertWeightsToChannelsLast(conv);
         Assert.True(TensorLayout.IsChannelsLast(conv.weight!));
         Assert.True(conv.weight!.allclose(before, 0, 0));
         // Still a parameter of the module after set_.
@@ -34,7 +43,6 @@ public sealed class TensorLayoutTests
     public void Conv_output_stays_channels_last()
     {
         var conv = nn.Conv2d(3, 16, 3, padding: 1);
-        TensorLayout.ApplyPreferred(conv);
         using var x = TensorLayout.ToPreferred(torch.rand(1, 3, 9, 9));
         using var y = conv.call(x);
         Assert.True(TensorLayout.IsChannelsLast(y));

@@ -1,0 +1,172 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Rgsud.Checkpoints;
+
+/// <summary>
+/// Crash-safe checkpoints in <c>&lt;root&gt;/step-NNNNNNNNNN/</c>: contents are written into a temporary sibling,
+/// a <c>checkpoint.json</c> with the SHA-256 and size of every file is written last, and the folder is renamed
+/// into place, so a checkpoint either exists complete or not at all. Loading verifies the checksums and falls
+/// back to the previous checkpoint when the newest is corrupt or truncated. The newest <c>keep</c> are kept.
+/// </summary>
+public sealed class CheckpointStore
+{
+    private const string ManifestName = "checkpoint.json";
+    private const string Prefix = "step-";
+
+    /// <summary>Creates a store rooted at <paramref name="root"/> (created when missing).</summary>
+    public CheckpointStore(string root, int keep = 2)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (keep < 1) throw new ArgumentOutOfRangeException(nameof(keep), keep, "must be at least 1");
+        Root = Path.GetFullPath(root);
+        Keep = keep;
+    }
+
+    /// <summary>The folder holding the checkpoints.</summary>
+    public string Root { get; }
+
+    /// <summary>How many complete checkpoints are kept.</summary>
+    public int Keep { get; }
+
+    /// <summary>
+    /// Writes a checkpoint for <paramref name="step"/>: <paramref name="writeContents"/> fills the (empty,
+    /// temporary) folder it is given; the checkpoint becomes visible only when complete. Returns its folder.
+    /// </summary>
+    public string Save(long step, Action<string> writeContents)
+    {
+        ArgumentNullException.ThrowIfNull(writeContents);
+        Directory.CreateDirectory(Root);
+        var final = Path.Combine(Root, $"{Prefix}{step:D10}");
+        var temp = Path.Combine(Root, $".tmp-{Prefix}{step:D10}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            writeContents(temp);
+            var files = new JsonArray();
+            foreach (var file in Directory.EnumerateFiles(temp, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                files.Add(new JsonObject
+                {
+                    ["path"] = Path.GetRelativePath(temp, file).Replace('\\', '/'),
+                    ["size"] = new FileInfo(file).Length,
+                    ["sha256"] = Hash(file),
+                });
+            }
+            var manifest = new JsonObject { ["format"] = "rgsud-checkpoint", ["version"] = 1, ["step"] = step, ["files"] = files };
+            WriteAllTextDurable(Path.Combine(temp, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            if (Directory.Exists(final))
+            {
+                var old = final + $".old-{Guid.NewGuid():N}";
+                Directory.Move(final, old);
+                Directory.Move(temp, final);
+                Directory.Delete(old, recursive: true);
+            }
+            else
+            {
+                Directory.Move(temp, final);
+            }
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+        Prune();
+        return final;
+    }
+
+    /// <summary>
+    /// The newest checkpoint whose files all match their checksums, or null when there is none. Each corrupt
+    /// or incomplete checkpoint met on the way is reported to <paramref name="onCorrupt"/> (folder, reason).
+    /// </summary>
+    public CheckpointInfo? FindLatestValid(Action<string, string>? onCorrupt = null)
+    {
+        foreach (var candidate in List().OrderByDescending(c => c.Step))
+        {
+            var problem = Verify(candidate.Directory);
+            if (problem is null) return candidate;
+            onCorrupt?.Invoke(candidate.Directory, problem);
+        }
+        return null;
+    }
+
+    /// <summary>Checkpoint folders by step (not verified).</summary>
+    public IReadOnlyList<CheckpointInfo> List()
+    {
+        if (!Directory.Exists(Root)) return [];
+        var list = new List<CheckpointInfo>();
+        foreach (var dir in Directory.EnumerateDirectories(Root, Prefix + "*"))
+        {
+            var name = Path.GetFileName(dir);
+            if (name.Length == Prefix.Length + 10 && long.TryParse(name.AsSpan(Prefix.Length), out var step))
+                list.Add(new CheckpointInfo(dir, step));
+        }
+        return [.. list.OrderBy(c => c.Step)];
+    }
+
+    /// <summary>Null when every file listed in the checkpoint's manifest is present with its size and hash; else the problem.</summary>
+    public static string? Verify(string directory)
+    {
+        var manifestPath = Path.Combine(directory, ManifestName);
+        if (!File.Exists(manifestPath)) return $"{ManifestName} is missing (incomplete checkpoint)";
+        JsonNode? manifest;
+        try
+        {
+            manifest = JsonNode.Parse(File.ReadAllText(manifestPath));
+        }
+        catch (JsonException e)
+        {
+            return $"{ManifestName} is not valid JSON: {e.Message}";
+        }
+        if (manifest?["format"]?.GetValue<string>() != "rgsud-checkpoint") return $"{ManifestName} is not an Rgsud checkpoint manifest";
+        if (manifest["files"] is not JsonArray files) return $"{ManifestName} lists no files";
+        var root = Path.GetFullPath(directory) + Path.DirectorySeparatorChar;
+        foreach (var entry in files)
+        {
+            var rel = entry?["path"]?.GetValue<string>();
+            if (string.IsNullOrEmpty(rel)) return $"{ManifestName} has an entry without a path";
+            var full = Path.GetFullPath(Path.Combine(directory, rel));
+            if (!full.StartsWith(root, StringComparison.Ordinal)) return $"{ManifestName} names a file outside the checkpoint: {rel}";
+            if (!File.Exists(full)) return $"{rel} is missing";
+            if (new FileInfo(full).Length != entry!["size"]!.GetValue<long>()) return $"{rel} has the wrong size (truncated?)";
+            if (!string.Equals(Hash(full), entry["sha256"]!.GetValue<string>(), StringComparison.Ordinal)) return $"{rel} fails its SHA-256 check (corrupt)";
+        }
+        return null;
+    }
+
+    private void Prune()
+    {
+        var all = List();
+        foreach (var old in all.Take(Math.Max(0, all.Count - Keep))) TryDelete(old.Directory);
+        foreach (var stale in Directory.EnumerateDirectories(Root, ".tmp-*")) TryDelete(stale);
+    }
+
+    private static string Hash(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static void WriteAllTextDurable(string path, string text)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        using (var writer = new StreamWriter(stream, leaveOpen: true)) writer.Write(text);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
