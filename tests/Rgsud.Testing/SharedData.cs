@@ -31,6 +31,9 @@ public static class SharedData
         while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Rgsud.sln")))
             dir = dir.Parent;
         if (dir is not null) return dir.FullName;
+        var built = typeof(SharedData).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RgsudRepositoryRoot")?.Value;
+        if (built is not null && File.Exists(System.IO.Path.Combine(built, "Rgsud.sln"))) return System.IO.Path.GetFullPath(built);
         dir = new DirectoryInfo(System.IO.Directory.GetCurrentDirectory());
         while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Rgsud.sln")))
             dir = dir.Parent;
