@@ -170,10 +170,22 @@ public sealed class RewardBankBehaviourTests : IDisposable
             nchw.transpose(2, 3).contiguous().transpose(2, 3),
             nchw.requires_grad_(false).clone().requires_grad_(true),
         };
+
+        // Views into a batch (non-zero storage offsets) in both layouts.
+        var batch = torch.cat([torch.zeros_like(nchw), nchw, torch.ones_like(nchw)], 0);
+        var batchCl = Rgsud.Runtime.TensorLayout.ToChannelsLast(batch);
+        variants = [.. variants, batch[1], batchCl[1], batch[TensorIndex.Slice(1, 2)], batchCl[TensorIndex.Slice(1, 2)]];
         for (int i = 0; i < variants.Length; i++)
         {
             Assert.True(bank.Offer("v", variants[i], i + 1, i));
             Assert.Equal(hwc, RewardBytes(bank, "v"));
+        }
+
+        // A broadcast (zero-stride) tensor.
+        using (var grey = torch.full(new long[] { 1, 1, 1 }, 0.5f).expand(3, 4, 7))
+        {
+            Assert.True(bank.Offer("grey", grey, 1, 0));
+            Assert.All(RewardBytes(bank, "grey")!, b => Assert.Equal(128, b));
         }
 
         // A different size replaces the reward.

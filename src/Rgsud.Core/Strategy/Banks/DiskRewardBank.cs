@@ -7,7 +7,8 @@ namespace Rgsud.Strategy.Banks;
 /// <summary>
 /// A reward bank (Algorithm 1 of the paper) for large training sets: slot metadata stays in memory, every accepted
 /// reward is written at once as an 8-bit PNG under <c>&lt;DirectoryPath&gt;/rewards/</c> (temporary file, then
-/// rename), and at most <see cref="CacheCapacity"/> decoded rewards are kept in a least-recently-used cache.
+/// rename; stored without deflate compression, about 3 bytes per pixel, because compressing dominated the cost
+/// of an offer), and at most <see cref="CacheCapacity"/> decoded rewards are kept in a least-recently-used cache.
 /// Rewards are quantised as <c>round(clamp(x, 0, 1) · 255)</c> (NaN becomes 0), exactly as
 /// <see cref="Imaging.ImageIO.WritePng"/> does. Acceptance, ids, statistics and the saved format are those of
 /// <see cref="InMemoryRewardBank"/>, whose documentation gives the rules.
@@ -91,7 +92,7 @@ public sealed class DiskRewardBank : IRewardBank
             () =>
             {
                 var image = RewardPixels.Quantize(candidate, width, height);
-                return (Image: image, Png: RewardPng.Encode(image));
+                return (Image: image, Png: RewardPng.Encode(image, compact: false));
             },
             (slot, prepared) =>
             {

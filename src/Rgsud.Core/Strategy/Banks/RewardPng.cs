@@ -12,20 +12,33 @@ internal static class RewardPng
     /// <summary>A configuration that knows only PNG: nothing else is ever decoded from a bank.</summary>
     private static readonly Configuration PngOnly = new(new PngConfigurationModule());
 
-    /// <summary>8-bit RGB, fastest deflate level (rewards are rewritten often; lossless either way).</summary>
-    private static readonly PngEncoder Encoder = new()
+    /// <summary>8-bit RGB, fastest deflate level: for saved banks (smaller files).</summary>
+    private static readonly PngEncoder Compact = new()
     {
         ColorType = PngColorType.Rgb,
         BitDepth = PngBitDepth.Bit8,
         CompressionLevel = PngCompressionLevel.BestSpeed,
     };
 
-    /// <summary>The image as PNG bytes.</summary>
-    public static byte[] Encode(RewardImage image)
+    /// <summary>
+    /// 8-bit RGB, stored (uncompressed) deflate blocks, no row filter: for the disk bank's live rewards, written
+    /// on every accepted offer. About 30 times faster to write than <see cref="Compact"/> with ImageSharp's
+    /// deflate, for files about 1.6 times larger on photographs (3 bytes per pixel plus a little).
+    /// </summary>
+    private static readonly PngEncoder Fast = new()
+    {
+        ColorType = PngColorType.Rgb,
+        BitDepth = PngBitDepth.Bit8,
+        CompressionLevel = PngCompressionLevel.NoCompression,
+        FilterMethod = PngFilterMethod.None,
+    };
+
+    /// <summary>The image as PNG bytes, compressed (<paramref name="compact"/>) or stored.</summary>
+    public static byte[] Encode(RewardImage image, bool compact = true)
     {
         using var img = Image.LoadPixelData<Rgb24>(PngOnly, image.Hwc, image.Width, image.Height);
-        using var stream = new MemoryStream(image.Hwc.Length / 2 + 1024);
-        img.Save(stream, Encoder);
+        using var stream = new MemoryStream(compact ? image.Hwc.Length / 2 + 1024 : image.Hwc.Length + image.Height + 4096);
+        img.Save(stream, compact ? Compact : Fast);
         return stream.ToArray();
     }
 
