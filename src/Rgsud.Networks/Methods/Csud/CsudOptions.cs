@@ -1,0 +1,98 @@
+using Rgsud.Networks.Critics;
+using Rgsud.Networks.Generators;
+
+namespace Rgsud.Networks.Methods.Csud;
+
+/// <summary>
+/// Options of <see cref="CsudMethod"/>. The defaults follow CSUD (Dong et al., CVPR 2025): the full-size
+/// generator T and PatchGAN critic, Adam with lr 1e-4 and β = (0.9, 0.99) for all three networks, and the loss
+/// weights of its derainer, generator and critic losses.
+/// </summary>
+public sealed record CsudOptions
+{
+    /// <summary>The rain-conditioned generator T.</summary>
+    public RainConditionedGeneratorOptions Generator { get; init; } = RainConditionedGeneratorOptions.Reference;
+
+    /// <summary>The critic D (CSUD: PatchGAN on <c>[I, I − blur(I)]</c>).</summary>
+    public PatchGanOptions Critic { get; init; } = PatchGanOptions.Reference;
+
+    /// <summary>Initial learning rate of the three Adam optimisers.</summary>
+    public double LearningRate { get; init; } = 1e-4;
+
+    /// <summary>Adam's β₁.</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>Adam's β₂.</summary>
+    public double Beta2 { get; init; } = 0.99;
+
+    /// <summary>
+    /// Steps at which every learning rate is multiplied by <see cref="LearningRateGamma"/> (multi-step decay; the
+    /// <c>step</c> passed to <see cref="CsudMethod.Step"/> is compared). Empty: a constant learning rate.
+    /// </summary>
+    public IReadOnlyList<long> Milestones { get; init; } = [];
+
+    /// <summary>The factor applied at each milestone.</summary>
+    public double LearningRateGamma { get; init; } = 0.5;
+
+    /// <summary>Weight of the self-reconstruction terms <c>L1(T(B, dB), B) + L1(T(B, dA), B)</c> in the derainer loss (0.5).</summary>
+    public double DerainerSelfReconstructionWeight { get; init; } = 0.5;
+
+    /// <summary>Weight of the self-reconstruction terms <c>L1(T(B, B), B) + L1(T(B, dA), B)</c> in the generator loss (5).</summary>
+    public double GeneratorSelfReconstructionWeight { get; init; } = 5;
+
+    /// <summary>Weight of the channel-consistency term of the generator loss (10).</summary>
+    public double ChannelConsistencyWeight { get; init; } = 10;
+
+    /// <summary>Weight of each LSGAN term of the generator loss (1).</summary>
+    public double AdversarialWeight { get; init; } = 1;
+
+    /// <summary>
+    /// A VGG19 weights file for a perceptual term; null (the default) disables it. The perceptual term is not
+    /// implemented in this version: a path makes the constructor throw an <see cref="RgsudException"/> (saying
+    /// whether the file is missing).
+    /// </summary>
+    public string? Vgg19WeightsPath { get; init; }
+
+    /// <summary>CSUD's configuration (the defaults).</summary>
+    public static CsudOptions Reference => new();
+
+    /// <summary>A CPU-sized configuration: the small generator (32 base channels, 2 residual blocks) and critic (16 base channels).</summary>
+    public static CsudOptions Small => new()
+    {
+        Generator = RainConditionedGeneratorOptions.Small,
+        Critic = PatchGanOptions.Small,
+    };
+
+    /// <summary>Throws an <see cref="RgsudException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (Generator is null) throw new RgsudException("CsudOptions.Generator must not be null");
+        if (Critic is null) throw new RgsudException("CsudOptions.Critic must not be null");
+        Generator.Validate();
+        Critic.Validate();
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+            throw new RgsudException($"CsudOptions.LearningRate must be positive and finite, got {LearningRate}");
+        if (!(Beta1 >= 0 && Beta1 < 1))
+            throw new RgsudException($"CsudOptions.Beta1 must be in [0, 1), got {Beta1}");
+        if (!(Beta2 >= 0 && Beta2 < 1))
+            throw new RgsudException($"CsudOptions.Beta2 must be in [0, 1), got {Beta2}");
+        MultiStepSchedule.Validate(Milestones, LearningRateGamma, nameof(CsudOptions));
+        CheckWeight(DerainerSelfReconstructionWeight, nameof(DerainerSelfReconstructionWeight));
+        CheckWeight(GeneratorSelfReconstructionWeight, nameof(GeneratorSelfReconstructionWeight));
+        CheckWeight(ChannelConsistencyWeight, nameof(ChannelConsistencyWeight));
+        CheckWeight(AdversarialWeight, nameof(AdversarialWeight));
+        if (Vgg19WeightsPath is not null)
+        {
+            if (!File.Exists(Vgg19WeightsPath))
+                throw new RgsudException($"CsudOptions.Vgg19WeightsPath: the VGG19 weights file '{Vgg19WeightsPath}' does not exist");
+            throw new RgsudException(
+                $"CsudOptions.Vgg19WeightsPath is set ('{Vgg19WeightsPath}'), but the VGG19 perceptual term is not implemented in this version; leave it null");
+        }
+    }
+
+    private static void CheckWeight(double value, string name)
+    {
+        if (!(value >= 0) || double.IsInfinity(value))
+            throw new RgsudException($"CsudOptions.{name} must be non-negative and finite, got {value}");
+    }
+}
