@@ -16,8 +16,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-dotnet test Rgsud.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+# Build once, then run the test assemblies one at a time (-m:1): libtorch already uses every core.
+dotnet build Rgsud.sln -c Release -nologo -v quiet 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+if [ "$rc" -eq 0 ]; then
+  dotnet test Rgsud.sln -c Release --no-build -m:1 --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log"
+  rc=${PIPESTATUS[0]}
+fi
 set -e
 
 # One closing line over all test assemblies: "tests: N passed, N failed, N skipped".

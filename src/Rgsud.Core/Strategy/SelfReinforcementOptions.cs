@@ -19,6 +19,18 @@ public sealed class SelfReinforcementOptions
     /// </summary>
     public long? Stage1Iterations { get; set; } = 50_000;
 
+    /// <summary>
+    /// Optional wall-clock budget: training stops (with a checkpoint) when it is spent, even before
+    /// <see cref="Iterations"/>. Time spent before a resume does not count.
+    /// </summary>
+    public TimeSpan? TimeBudget { get; set; }
+
+    /// <summary>
+    /// With a <see cref="TimeBudget"/> and no <see cref="Stage1Iterations"/>, stage 2 starts after this fraction
+    /// of the budget at the latest (earlier when the plateau detector fires).
+    /// </summary>
+    public double Stage1BudgetFraction { get; set; } = 0.5;
+
     /// <summary>A full recycling pass every this many steps (K).</summary>
     public int RecycleEvery { get; set; } = 1_000;
 

@@ -25,6 +25,9 @@ public sealed class SelfReinforcementOptionsValidator : IValidateOptions<SelfRei
         if (o.Iterations < 1) yield return $"Iterations must be at least 1 (was {o.Iterations}).";
         if (o.Stage1Iterations is { } s1 && (s1 < 0 || s1 > o.Iterations))
             yield return $"Stage1Iterations must be between 0 and Iterations ({o.Iterations}) (was {s1}).";
+        if (o.TimeBudget is { } budget && budget <= TimeSpan.Zero) yield return $"TimeBudget must be positive (was {budget}).";
+        if (o.Stage1BudgetFraction is < 0 or > 1 || double.IsNaN(o.Stage1BudgetFraction))
+            yield return $"Stage1BudgetFraction must be between 0 and 1 (was {o.Stage1BudgetFraction}).";
         if (o.RecycleEvery < 1) yield return $"RecycleEvery must be at least 1 (was {o.RecycleEvery}).";
         if (o.CropSize < 16 || o.CropSize % 8 != 0) yield return $"CropSize must be a multiple of 8 and at least 16 (was {o.CropSize}).";
         if (o.BatchSize < 1) yield return $"BatchSize must be at least 1 (was {o.BatchSize}).";

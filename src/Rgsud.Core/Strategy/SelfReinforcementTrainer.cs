@@ -197,7 +197,10 @@ public sealed class SelfReinforcementTrainer
                 cancelled = true;
                 break;
             }
+            if (options.TimeBudget is { } budget && wall.Elapsed >= budget) break;
             if (rgsud && stage2Start is null && options.Stage1Iterations is { } s1 && step >= s1) BeginStage2(progress);
+            if (rgsud && stage2Start is null && options.Stage1Iterations is null && options.TimeBudget is { } b1 &&
+                wall.Elapsed >= b1 * options.Stage1BudgetFraction) BeginStage2(progress);
             int stage = Stage;
 
             trainWatch.Start();
@@ -248,6 +251,7 @@ public sealed class SelfReinforcementTrainer
                 log?.WriteStep(step, stage, means, stats);
                 double rate = (step - startStep) / Math.Max(1e-9, wall.Elapsed.TotalSeconds);
                 var eta = TimeSpan.FromSeconds((options.Iterations - step) / Math.Max(1e-9, rate));
+                if (options.TimeBudget is { } tb && tb - wall.Elapsed < eta) eta = tb - wall.Elapsed < TimeSpan.Zero ? TimeSpan.Zero : tb - wall.Elapsed;
                 progress?.Report(new TrainingProgress(stage, step, options.Iterations, means, stats, rate, eta));
                 sums.Clear();
                 sumCount = 0;
