@@ -1,1 +1,1 @@
-Console.WriteLine("rgsud");
+return Rgsud.Cli.CliApp.Run(args, Console.Out, Console.Error);

@@ -34,7 +34,7 @@ public sealed class ModuleWeightsTests : IDisposable
         ModuleWeights.Save(source, file, new Dictionary<string, string> { ["network"] = "test" });
 
         using var target = Net();
-        TensorLayout.ApplyPreferred(target);
+        TensorLayout.ConvertWeightsToChannelsLast(target);
         var result = ModuleWeights.Load(target, file);
 
         Assert.Equal(source.state_dict().Keys, result.Loaded);

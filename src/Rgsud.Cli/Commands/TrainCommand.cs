@@ -1,0 +1,255 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Rgsud.Abstractions;
+using Rgsud.Cli.Output;
+using Rgsud.Data;
+using Rgsud.Imaging;
+using Rgsud.Networks;
+using Rgsud.Networks.Methods.Csud;
+using Rgsud.Networks.Methods.CycleGan;
+using Rgsud.Rewards.Niqe;
+using Rgsud.Rewards.Scorers;
+using Rgsud.Strategy;
+using Rgsud.Strategy.Banks;
+using Rgsud.Strategy.SelfReinforcementLosses;
+using Rgsud.Strategy.Synthesizers;
+using Spectre.Console;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rgsud.Cli.Commands;
+
+/// <summary>
+/// <c>rgsud train</c>: trains an unpaired method (with or without the RGSUD strategy) on a rainy and a clean
+/// folder, writing <c>log.jsonl</c>, <c>bank/</c>, <c>checkpoints/</c> and the final <c>derainer.safetensors</c> +
+/// <c>derainer.json</c> into the output folder.
+/// </summary>
+internal static class TrainCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliConsole console)
+    {
+        var rainy = new Option<string>("--rainy") { Description = "Folder of real rainy training images.", Required = true };
+        var clean = new Option<string>("--clean") { Description = "Folder of clean training images (other scenes: unpaired).", Required = true };
+        var output = new Option<string>("--out") { Description = "Run folder (log.jsonl, bank/, checkpoints/, derainer.*).", Required = true };
+        var method = new Option<string>("--method") { Description = "Unpaired method: csud or cyclegan.", DefaultValueFactory = _ => "csud" };
+        method.AcceptOnlyFromAmong("csud", "cyclegan");
+        var derainer = new Option<string>("--derainer") { Description = $"Derainer network ({string.Join(", ", DerainerRegistry.Names)}); default nafnet-small with --preset cpu, nafnet with --preset paper." };
+        var strategy = new Option<string>("--strategy") { Description = "rgsud (stage 1 recycling + stage 2 self-reinforcement) or none (the base method only).", DefaultValueFactory = _ => "rgsud" };
+        strategy.AcceptOnlyFromAmong("rgsud", "none");
+        var scorer = new Option<string>("--scorer") { Description = "Reward scorer: niqe, critic, ensemble:niqe+critic.", DefaultValueFactory = _ => "niqe" };
+        var niqeModel = new Option<string?>("--niqe-model") { Description = "NIQE pristine model (.npz or fitted .json); default: fitted on --clean and saved as niqe-model.json in the run folder." };
+        var iterations = new Option<long?>("--iterations") { Description = "Total training iterations." };
+        var minutes = new Option<double?>("--minutes") { Description = "Wall-clock budget in minutes (instead of, or on top of, --iterations)." };
+        var stage1 = new Option<long?>("--stage1-iterations") { Description = "Iterations of stage 1 (default: half; with --minutes and no --iterations, half the time or the plateau)." };
+        var recycleEvery = new Option<int?>("--recycle-every") { Description = "A recycling pass every N steps." };
+        var crop = new Option<int?>("--crop") { Description = "Training crop size." };
+        var batch = new Option<int?>("--batch") { Description = "Crops per batch." };
+        var seed = new Option<long>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var preset = new Option<string>("--preset") { Description = "cpu (small networks and crops) or paper (the paper's sizes).", DefaultValueFactory = _ => "cpu" };
+        preset.AcceptOnlyFromAmong("cpu", "paper");
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its newest valid checkpoint." };
+        var onBadFile = new Option<string>("--on-bad-file") { Description = "skip (with a warning) or fail.", DefaultValueFactory = _ => "skip" };
+        onBadFile.AcceptOnlyFromAmong("skip", "fail");
+        var inBatch = new Option<string>("--in-batch-recycling") { Description = "off, between or instead (beyond the paper).", DefaultValueFactory = _ => "off" };
+        inBatch.AcceptOnlyFromAmong("off", "between", "instead");
+
+        var command = new Command("train", "Train an unpaired deraining method, with the RGSUD self-reinforcement strategy by default.")
+        {
+            rainy, clean, output, method, derainer, strategy, scorer, niqeModel, iterations, minutes, stage1, recycleEvery,
+            crop, batch, seed, device, preset, resume, onBadFile, inBatch,
+        };
+        command.SetAction((parseResult, cancellationToken) => Task.FromResult(console.Guard(() =>
+        {
+            var request = new TrainRequest(
+                parseResult.GetValue(rainy)!, parseResult.GetValue(clean)!, parseResult.GetValue(output)!,
+                parseResult.GetValue(method)!, parseResult.GetValue(derainer), parseResult.GetValue(strategy)!,
+                parseResult.GetValue(scorer)!, parseResult.GetValue(niqeModel), parseResult.GetValue(iterations),
+                parseResult.GetValue(minutes), parseResult.GetValue(stage1), parseResult.GetValue(recycleEvery),
+                parseResult.GetValue(crop), parseResult.GetValue(batch), parseResult.GetValue(seed),
+                parseResult.GetValue(device)!, parseResult.GetValue(preset)!, parseResult.GetValue(resume),
+                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!);
+            return Run(console, request, cancellationToken);
+        })));
+        return command;
+    }
+
+    internal static int Run(CliConsole console, TrainRequest r, CancellationToken cancellationToken)
+    {
+        bool paper = r.Preset == "paper";
+        var options = paper ? new SelfReinforcementOptions() : SelfReinforcementOptions.Cpu();
+        options.Strategy = r.Strategy == "none" ? StrategyMode.None : StrategyMode.Rgsud;
+        options.Seed = r.Seed;
+        options.InBatchRecycling = r.InBatch switch { "between" => InBatchRecycling.BetweenPasses, "instead" => InBatchRecycling.InsteadOfPasses, _ => InBatchRecycling.Off };
+        if (r.Minutes is { } m)
+        {
+            if (!(m > 0)) throw new RgsudException($"--minutes must be positive (was {m.ToString(CultureInfo.InvariantCulture)})");
+            options.TimeBudget = TimeSpan.FromMinutes(m);
+            options.Iterations = r.Iterations ?? long.MaxValue / 4;
+            options.Stage1Iterations = r.Stage1 ?? (r.Iterations is { } it ? it / 2 : null);
+        }
+        else if (r.Iterations is { } it)
+        {
+            options.Iterations = it;
+            options.Stage1Iterations = r.Stage1 ?? it / 2;
+            if (r.RecycleEvery is null) options.RecycleEvery = (int)Math.Clamp(it / 10, 1, 1000);
+            options.CheckpointEvery = (int)Math.Clamp(it / 4, 1, 1000);
+        }
+        else if (r.Stage1 is { } s1)
+        {
+            options.Stage1Iterations = s1;
+        }
+        if (r.RecycleEvery is { } k) options.RecycleEvery = k;
+        if (r.Crop is { } c) options.CropSize = c;
+        if (r.Batch is { } b) options.BatchSize = b;
+        SelfReinforcementOptionsValidator.ThrowIfInvalid(options);
+
+        var device = r.Device == "cuda" ? CudaOrThrow() : CPU;
+        var outDir = Path.GetFullPath(r.Out);
+        Directory.CreateDirectory(outDir);
+        using var runLock = RunLock.Acquire(outDir);
+        bool hasCheckpoints = Directory.Exists(Path.Combine(outDir, "checkpoints")) &&
+            Directory.EnumerateDirectories(Path.Combine(outDir, "checkpoints"), "step-*").Any();
+        if (hasCheckpoints && !r.Resume)
+            throw new RgsudFileException(outDir, "already holds a training run (checkpoints/); pass --resume to continue it or choose another --out");
+
+        var policy = r.OnBadFile == "fail" ? BadFilePolicy.Fail : BadFilePolicy.Skip;
+        using var data = UnpairedImageDataset.Load(r.Rainy, r.Clean, options.CropSize, policy,
+            onSkipped: s => console.Warn($"skipping {s.Path}: {s.Reason}"));
+        console.Out.WriteLine($"data: {data.Rainy.Count} rainy, {data.Clean.Count} clean images ({data.Skipped.Count} skipped)");
+
+        string network = r.Derainer ?? (paper ? "nafnet" : "nafnet-small");
+        var derainerModule = DerainerRegistry.Create(network);
+        IUnpairedMethod method = r.Method == "cyclegan"
+            ? new CycleGanMethod(paper ? CycleGanOptions.Reference : CycleGanOptions.Small, derainerModule, device)
+            : new CsudMethod(paper ? CsudOptions.Reference : CsudOptions.Small, derainerModule, device);
+        using var disposeMethod = method;
+
+        var scorer = CreateScorer(console, r, outDir, device, data);
+        try
+        {
+            IRewardBank bank = data.Rainy.Count > 2000
+                ? new DiskRewardBank(Path.Combine(outDir, "bank"), scorer.Direction, options.ColdStartGuard)
+                : new InMemoryRewardBank(scorer.Direction, options.ColdStartGuard) { ScorerName = r.Scorer };
+            var trainer = new SelfReinforcementTrainer(method, data, scorer, bank, new AutoPseudoPairSynthesizer(),
+                new MseSelfReinforcementLoss(options.Lambda2), options, outDir);
+            if (r.Resume)
+            {
+                var from = trainer.Resume();
+                console.Out.WriteLine(from is null ? "no checkpoint to resume: starting afresh" : $"resuming at step {from}");
+            }
+            WriteOptions(outDir, r, options, network);
+
+            var result = RunWithProgress(console, trainer, options, cancellationToken);
+            Derainer.Save(outDir, network, null, method.Derainer);
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(result.Cancelled ? "stopped" : "finished")} at step {result.StepsCompleted}; stage 2 from {result.Stage2StartStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}; " +
+                $"skipped updates {result.SkippedUpdates}; bank {Describe(result.Bank)}; training {result.TrainingTime.TotalSeconds:F0} s, recycling {result.RecyclingTime.TotalSeconds:F0} s"));
+            console.Out.WriteLine($"model: {Path.Combine(outDir, Derainer.DescriptionFileName)} (rgsud derain --model {outDir} ...)");
+            return result.Cancelled ? CliApp.Failure : CliApp.Success;
+        }
+        finally
+        {
+            (scorer as IDisposable)?.Dispose();
+        }
+    }
+
+    private static TrainingResult RunWithProgress(CliConsole console, SelfReinforcementTrainer trainer, SelfReinforcementOptions options, CancellationToken cancellationToken)
+    {
+        if (!console.Interactive)
+        {
+            var plain = new SyncProgress(p => console.Out.WriteLine(Line(p)));
+            return trainer.Train(plain, cancellationToken);
+        }
+        TrainingResult? result = null;
+        console.Ansi().Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("stage 1", maxValue: options.TimeBudget is null ? options.Iterations : options.TimeBudget.Value.TotalSeconds);
+                var started = DateTime.UtcNow;
+                result = trainer.Train(new SyncProgress(p =>
+                {
+                    task.Value = options.TimeBudget is null ? p.Step : (DateTime.UtcNow - started).TotalSeconds;
+                    task.Description = Markup.Escape(Line(p));
+                }), cancellationToken);
+            });
+        return result!;
+    }
+
+    private static string Line(TrainingProgress p)
+    {
+        var losses = string.Join(" ", p.Losses.OrderBy(kv => kv.Key, StringComparer.Ordinal).Take(6)
+            .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:G4}")));
+        var head = string.Create(CultureInfo.InvariantCulture,
+            $"stage {p.Stage} step {p.Step}{(p.Event is null ? "" : $" [{p.Event}]")} {losses} bank {Describe(p.Bank)}");
+        var rate = string.Create(CultureInfo.InvariantCulture, $" {p.StepsPerSecond:F2} it/s eta {(int)p.Eta.TotalHours:D2}:{p.Eta.Minutes:D2}:{p.Eta.Seconds:D2}");
+        return p.Event is null ? head + rate : head;
+    }
+
+    private static string Describe(RewardBankStatistics? s) => s is null ? "-" :
+        string.Create(CultureInfo.InvariantCulture, $"{s.Filled}/{s.Slots} mean {s.MeanScore:G4} (inputs {s.MeanInputScore:G4}) accepted {s.AcceptedInLastPass}/{s.OffersInLastPass}");
+
+    private static IRewardScorer CreateScorer(CliConsole console, TrainRequest r, string outDir, Device device, UnpairedImageDataset data)
+    {
+        if (r.Strategy == "none")
+            return new UnusedScorer();
+        string? niqePath = r.NiqeModel;
+        if (niqePath is null && r.Scorer.Contains("niqe", StringComparison.OrdinalIgnoreCase))
+        {
+            niqePath = Path.Combine(outDir, "niqe-model.json");
+            if (!File.Exists(niqePath))
+            {
+                console.Out.WriteLine($"fitting a NIQE pristine model on {data.Clean.Count} clean training images");
+                NiqeModel.Fit(data.Clean.Select(i => i.Path)).SaveJson(niqePath);
+            }
+        }
+        return ScorerCatalog.Create(r.Scorer, new ScorerContext
+        {
+            NiqeModelPath = niqePath,
+            CriticPath = Path.Combine(outDir, "critic"),
+            RainyTrainingDirectory = r.Rainy,
+            CleanTrainingDirectory = r.Clean,
+            Device = device,
+        });
+    }
+
+    private static void WriteOptions(string outDir, TrainRequest r, SelfReinforcementOptions options, string network)
+    {
+        var json = JsonSerializer.Serialize(new { request = r, network, options }, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        });
+        var path = Path.Combine(outDir, "options.json");
+        File.WriteAllText(path + ".tmp", json);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    private static Device CudaOrThrow() =>
+        torch.cuda.is_available() ? CUDA : throw new RgsudException("--device cuda: no CUDA device is available (this build uses TorchSharp-cpu; add TorchSharp-cuda-linux)");
+
+    /// <summary>Stands in for the scorer when the strategy is off (it is never called).</summary>
+    private sealed class UnusedScorer : IRewardScorer
+    {
+        public string Name => "none";
+
+        public ScoreDirection Direction => ScoreDirection.HigherIsBetter;
+
+        public Tensor Score(Tensor images) => throw new InvalidOperationException("no scorer is used with --strategy none");
+    }
+
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
+
+/// <summary>The parsed options of <c>rgsud train</c>.</summary>
+internal sealed record TrainRequest(
+    string Rainy, string Clean, string Out, string Method, string? Derainer, string Strategy, string Scorer, string? NiqeModel,
+    long? Iterations, double? Minutes, long? Stage1, int? RecycleEvery, int? Crop, int? Batch, long Seed, string Device,
+    string Preset, bool Resume, string OnBadFile, string InBatch);

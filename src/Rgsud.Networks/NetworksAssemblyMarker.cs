@@ -1,6 +1,0 @@
-namespace Rgsud.Networks;
-
-/// <summary>Marker for the Rgsud.Networks assembly.</summary>
-public static class NetworksAssemblyMarker
-{
-}

@@ -1,6 +1,0 @@
-namespace Rgsud.Rewards;
-
-/// <summary>Marker for the Rgsud.Rewards assembly.</summary>
-public static class RewardsAssemblyMarker
-{
-}

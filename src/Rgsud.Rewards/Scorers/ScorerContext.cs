@@ -1,0 +1,40 @@
+using static TorchSharp.torch;
+
+namespace Rgsud.Rewards.Scorers;
+
+/// <summary>What <see cref="ScorerCatalog.Create(string, ScorerContext?)"/> may need to build a scorer.</summary>
+public sealed record ScorerContext
+{
+    /// <summary>
+    /// NIQE's pristine model: BasicSR's official <c>niqe_pris_params.npz</c> or a JSON written by
+    /// <see cref="Niqe.NiqeModel.SaveJson(string)"/>. Required by <c>niqe</c>.
+    /// </summary>
+    public string? NiqeModelPath { get; init; }
+
+    /// <summary>
+    /// A saved rain critic folder (<see cref="RainCritic.Save(string)"/>). When it does not exist yet and the training
+    /// folders are set, <c>critic</c> trains a critic and saves it here.
+    /// </summary>
+    public string? CriticPath { get; init; }
+
+    /// <summary>The rainy training images, for training the critic.</summary>
+    public string? RainyTrainingDirectory { get; init; }
+
+    /// <summary>The clean (unpaired) training images, for training the critic.</summary>
+    public string? CleanTrainingDirectory { get; init; }
+
+    /// <summary>Options for training the critic; the defaults when null.</summary>
+    public RainCriticOptions? CriticOptions { get; init; }
+
+    /// <summary>Receives the critic's training progress.</summary>
+    public IProgress<RainCriticProgress>? CriticProgress { get; init; }
+
+    /// <summary>The device learned scorers run on; the CPU when null. NIQE always runs on the CPU.</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>Weights of the DA-CLIP scorer (not implemented in this build).</summary>
+    public string? DaclipWeightsPath { get; init; }
+
+    /// <summary>The normalisation of <c>ensemble:</c> specs without an <c>@mode</c>; <see cref="Normalization.FixedAffine"/> when null.</summary>
+    public Normalization? EnsembleNormalization { get; init; }
+}
