@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Rgsud.Cli.Output;
 using Rgsud.Imaging;
+using Rgsud.Inference;
 using Rgsud.Networks;
 using Rgsud.Runtime;
 using Rgsud.Weights;
@@ -23,10 +24,23 @@ internal static class DerainCommand
             Description = $"Network architecture ({string.Join(", ", DerainerRegistry.Names)}).",
             DefaultValueFactory = _ => "prenet",
         };
-        var weights = new Option<string>("--weights")
+        var weights = new Option<string?>("--weights")
         {
-            Description = "Safetensors file with the network's weights (PyTorch state-dict names).",
-            Required = true,
+            Description = "Safetensors file with the network's weights (PyTorch state-dict names). Give this or --model.",
+        };
+        var model = new Option<string?>("--model")
+        {
+            Description = "A training run folder (derainer.json + derainer.safetensors), instead of --network/--weights.",
+        };
+        var tile = new Option<int>("--tile")
+        {
+            Description = "Tile size for large images (tiles overlap and are blended); images up to 1 Mpx run whole.",
+            DefaultValueFactory = _ => TilingOptions.Default.TileSize,
+        };
+        var overlap = new Option<int>("--overlap")
+        {
+            Description = "Overlap between tiles in pixels.",
+            DefaultValueFactory = _ => TilingOptions.Default.Overlap,
         };
         var input = new Option<string>("--input")
         {
@@ -47,25 +61,25 @@ internal static class DerainCommand
 
         var command = new Command("derain", "Derain images with a trained network and write them as PNG files.")
         {
-            network, weights, input, output, device,
+            network, weights, model, input, output, device, tile, overlap,
         };
         command.SetAction(parseResult => console.Guard(() => Run(console,
-            parseResult.GetValue(network)!, parseResult.GetValue(weights)!, parseResult.GetValue(input)!,
-            parseResult.GetValue(output)!, parseResult.GetValue(device)!)));
+            parseResult.GetValue(network)!, parseResult.GetValue(weights), parseResult.GetValue(model), parseResult.GetValue(input)!,
+            parseResult.GetValue(output)!, parseResult.GetValue(device)!,
+            TilingOptions.Default with { TileSize = parseResult.GetValue(tile), Overlap = parseResult.GetValue(overlap) })));
         return command;
     }
 
-    private static int Run(CliConsole console, string networkName, string weightsPath, string inputPath,
-        string outputDir, string deviceName)
+    private static int Run(CliConsole console, string networkName, string? weightsPath, string? modelPath, string inputPath,
+        string outputDir, string deviceName, TilingOptions tiling)
     {
+        tiling.Validate();
         var device = ResolveDevice(deviceName);
-        using var net = DerainerRegistry.Create(networkName);
+        if ((weightsPath is null) == (modelPath is null))
+            throw new RgsudException("give either --model RUN_DIR or --network NAME --weights FILE");
         var inputs = ListInputs(inputPath);
         var targets = OutputPaths(inputs, outputDir);
-        ModuleWeights.Load(net, weightsPath);
-        net.to(device);
-        TensorLayout.ApplyPreferred(net);
-        net.eval();
+        using var net = modelPath is not null ? Derainer.Load(modelPath, device) : Derainer.FromWeights(networkName, weightsPath!, device: device);
 
         try
         {
@@ -85,7 +99,7 @@ internal static class DerainCommand
                 for (var i = 0; i < inputs.Count; i++)
                 {
                     task.Description = Markup.Escape(Path.GetFileName(inputs[i]));
-                    DerainOne(net, device, inputs[i], targets[i]);
+                    DerainOne(net, tiling, inputs[i], targets[i]);
                     task.Increment(1);
                 }
                 task.Description = "derain";
@@ -96,7 +110,7 @@ internal static class DerainCommand
             for (var i = 0; i < inputs.Count; i++)
             {
                 var watch = Stopwatch.StartNew();
-                DerainOne(net, device, inputs[i], targets[i]);
+                DerainOne(net, tiling, inputs[i], targets[i]);
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"[{i + 1}/{inputs.Count}] {Path.GetFileName(inputs[i])} -> {targets[i]} ({watch.Elapsed.TotalSeconds:F2} s)"));
             }
@@ -106,15 +120,14 @@ internal static class DerainCommand
         return CliApp.Success;
     }
 
-    private static void DerainOne(nn.Module<Tensor, Tensor> net, Device device, string inputPath, string outputPath)
+    private static void DerainOne(Derainer net, TilingOptions tiling, string inputPath, string outputPath)
     {
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
         var image = ImageIO.Read(inputPath);
         Tensor derained;
         try
         {
-            derained = net.call(TensorLayout.ToPreferred(image.to(device)));
+            derained = net.Derain(image, tiling);
         }
         catch (Exception ex) when (ex is not RgsudException and not OutOfMemoryException)
         {

@@ -46,6 +46,7 @@ internal static class TrainCommand
         var recycleEvery = new Option<int?>("--recycle-every") { Description = "A recycling pass every N steps." };
         var crop = new Option<int?>("--crop") { Description = "Training crop size." };
         var batch = new Option<int?>("--batch") { Description = "Crops per batch." };
+        var logEvery = new Option<int?>("--log-every") { Description = "Write a log.jsonl line (and a progress report) every N steps (default 10)." };
         var seed = new Option<long>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         device.AcceptOnlyFromAmong("cpu", "cuda");
@@ -60,7 +61,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train an unpaired deraining method, with the RGSUD self-reinforcement strategy by default.")
         {
             rainy, clean, output, method, derainer, strategy, scorer, niqeModel, iterations, minutes, stage1, recycleEvery,
-            crop, batch, seed, device, preset, resume, onBadFile, inBatch,
+            crop, batch, seed, device, preset, resume, onBadFile, inBatch, logEvery,
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(console.Guard(() =>
         {
@@ -71,7 +72,7 @@ internal static class TrainCommand
                 parseResult.GetValue(minutes), parseResult.GetValue(stage1), parseResult.GetValue(recycleEvery),
                 parseResult.GetValue(crop), parseResult.GetValue(batch), parseResult.GetValue(seed),
                 parseResult.GetValue(device)!, parseResult.GetValue(preset)!, parseResult.GetValue(resume),
-                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!);
+                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!, parseResult.GetValue(logEvery));
             return Run(console, request, cancellationToken);
         })));
         return command;
@@ -105,6 +106,7 @@ internal static class TrainCommand
         if (r.RecycleEvery is { } k) options.RecycleEvery = k;
         if (r.Crop is { } c) options.CropSize = c;
         if (r.Batch is { } b) options.BatchSize = b;
+        if (r.LogEvery is { } every) options.LogEvery = every;
         SelfReinforcementOptionsValidator.ThrowIfInvalid(options);
 
         var device = r.Device == "cuda" ? CudaOrThrow() : CPU;
@@ -252,4 +254,4 @@ internal static class TrainCommand
 internal sealed record TrainRequest(
     string Rainy, string Clean, string Out, string Method, string? Derainer, string Strategy, string Scorer, string? NiqeModel,
     long? Iterations, double? Minutes, long? Stage1, int? RecycleEvery, int? Crop, int? Batch, long Seed, string Device,
-    string Preset, bool Resume, string OnBadFile, string InBatch);
+    string Preset, bool Resume, string OnBadFile, string InBatch, int? LogEvery);
