@@ -118,6 +118,24 @@ public sealed class SelfReinforcementTrainerTests : IDisposable
         Assert.Equal(result.Passes.Sum(p => p.Accepted) > 0, bank.GetStatistics().Filled > 0);
     }
 
+    [Fact]
+    public void In_batch_recycling_replaces_passes_with_crop_offers()
+    {
+        using var data = TrainerTestData.Dataset();
+        var options = TrainerTestData.Options();
+        options.ColdStartGuard = false;
+        options.InBatchRecycling = InBatchRecycling.InsteadOfPasses;
+        var trainer = TrainerTestData.Trainer(data, options, new HighFrequencyScorer(), out var method, out var bank);
+        using var disposeMethod = method;
+        var result = trainer.Train();
+        var pass = Assert.Single(result.Passes); // one full pass before training, none after
+        Assert.Equal(0, pass.Step);
+        Assert.Equal(6, bank.GetStatistics().Filled);
+        // Offers of derained crops (pasted into the current reward) were kept after step 0.
+        Assert.Contains(bank.GetSlots(), s => s.Step > 0);
+        Assert.True(bank.GetStatistics().MeanScore <= pass.MeanCandidateScore);
+    }
+
     /// <summary>IProgress that runs on the caller's thread (Progress&lt;T&gt; posts to the thread pool).</summary>
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
