@@ -27,11 +27,15 @@ set -e
 
 # One closing line over all test assemblies: "tests: N passed, N failed, N skipped".
 awk '
-  /^(Passed|Failed)!  *- *Failed:/ {
-    gsub(/,/, ""); for (i = 1; i <= NF; i++) {
-      if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1)
-    }
+  /^Total tests: [0-9]+/ { runs++ }
+  /^ +Passed: [0-9]+$/  { p += $2 }
+  /^ +Failed: [0-9]+$/  { f += $2 }
+  /^ +Skipped: [0-9]+$/ { s += $2 }
+  /^Test Run Aborted/   { aborted++ }
+  END {
+    printf "tests: %d passed, %d failed, %d skipped\n", p, f, s
+    if (aborted > 0) { print "rgsud: a test run was aborted" > "/dev/stderr"; exit 1 }
+    if (p + f == 0) exit 1
   }
-  END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s; if (p + f == 0) exit 1 }
-' "$log" || { echo "rgsud: no test ran" >&2; [ "$rc" -ne 0 ] || rc=1; }
+' "$log" || { echo "rgsud: no test ran, or a test run aborted" >&2; [ "$rc" -ne 0 ] || rc=1; }
 exit "$rc"

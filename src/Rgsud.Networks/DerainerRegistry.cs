@@ -32,6 +32,14 @@ public static class DerainerRegistry
     /// <summary>The known network names, in lower case.</summary>
     public static IReadOnlyList<string> Names { get; } = Entries.Select(e => e.Name).ToArray();
 
+    /// <summary>Throws the same <see cref="RgsudException"/> as <see cref="Create"/> when <paramref name="name"/> is not a known network.</summary>
+    public static void EnsureKnown(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!Entries.Any(e => string.Equals(e.Name, name.Trim(), StringComparison.OrdinalIgnoreCase)))
+            throw new RgsudException($"unknown network '{name}'; known networks: {string.Join(", ", Names)}");
+    }
+
     /// <summary>
     /// Creates the network <paramref name="name"/> with freshly initialised weights, in Rgsud's preferred memory
     /// layout. <paramref name="config"/> is a JSON object of that network's options (for <c>prenet</c>,

@@ -167,7 +167,10 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     {
         var r = Rgsud("derain", "--input", "x");
         Assert.NotEqual(0, r.Code);
-        Assert.Contains("--weights", r.Err, StringComparison.Ordinal);
+        Assert.Contains("--output", r.Err, StringComparison.Ordinal);
+        var neither = Rgsud("derain", "--input", "x", "--output", Sub("o"));
+        Assert.Equal(1, neither.Code);
+        Assert.Equal("error: give either --model RUN_DIR or --network NAME --weights FILE\n", neither.Err.ReplaceLineEndings("\n"));
     }
 
     [Fact]

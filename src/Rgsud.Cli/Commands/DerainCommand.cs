@@ -77,6 +77,7 @@ internal static class DerainCommand
         var device = ResolveDevice(deviceName);
         if ((weightsPath is null) == (modelPath is null))
             throw new RgsudException("give either --model RUN_DIR or --network NAME --weights FILE");
+        if (modelPath is null) DerainerRegistry.EnsureKnown(networkName);
         var inputs = ListInputs(inputPath);
         var targets = OutputPaths(inputs, outputDir);
         using var net = modelPath is not null ? Derainer.Load(modelPath, device) : Derainer.FromWeights(networkName, weightsPath!, device: device);

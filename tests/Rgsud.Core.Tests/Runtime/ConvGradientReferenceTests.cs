@@ -53,7 +53,9 @@ public sealed class ConvGradientReferenceTests(ITestOutputHelper output)
                 var g32 = p.grad ?? throw new InvalidOperationException($"{name} has no gradient");
                 var g64 = params64[name].grad!;
                 Assert.True(g32.isfinite().all().item<bool>(), $"step {step}: {name} gradient is not finite");
-                var rel = (g32.to(float64) - g64).abs().max().item<double>() / g64.abs().max().item<double>();
+                // Norm-wise relative error ||g32 - g64|| / ||g64||: the oneDNN fault gives 0.2-0.99 (or NaN); float32
+                // rounding gives ~1e-6. (Max-abs ratios are noisier for weight gradients that nearly cancel.)
+                var rel = (g32.to(float64) - g64).norm().item<double>() / g64.norm().item<double>();
                 Assert.True(rel < 1e-4, $"step {step}: {name} gradient relative error {rel:G3} vs float64");
                 worst = Math.Max(worst, rel);
             }
