@@ -42,8 +42,8 @@ public sealed class SelfReinforcementObjective : IDerainerObjective
     public bool CaptureOutputs { get; set; }
 
     /// <summary>
-    /// The last captured <c>Der(O_r)</c> (detached, clamped to [0,1]); belongs to the step's dispose scope. The
-    /// trainer reads it right after the method's step and clears it.
+    /// The last captured <c>Der(O_r)</c> (detached, clamped to [0,1]), outside any dispose scope: whoever reads it
+    /// disposes it (the trainer does, right after the method's step).
     /// </summary>
     public Tensor? CapturedOutputs { get; set; }
 
@@ -62,7 +62,9 @@ public sealed class SelfReinforcementObjective : IDerainerObjective
                 derained = context.Derainer.call(TensorLayout.ToPreferred(batch.Rainy));
             }
             derained ??= context.Derainer.call(TensorLayout.ToPreferred(batch.Rainy));
-            CapturedOutputs = derained.detach().clamp(0, 1);
+            // Detached from every dispose scope: the method's own step scope would free it before the trainer reads it.
+            CapturedOutputs?.Dispose();
+            CapturedOutputs = derained.detach().clamp(0, 1).DetachFromDisposeScope();
         }
 
         var zero = torch.zeros([], dtype: batch.Rainy.dtype, device: batch.Rainy.device);

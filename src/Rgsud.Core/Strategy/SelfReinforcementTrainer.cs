@@ -212,13 +212,16 @@ public sealed class SelfReinforcementTrainer
                 objective.Active = stage == 2;
                 result = method.Step(batch, rgsud && (stage == 2 || objective.CaptureOutputs) ? objective : null, step);
                 trainWatch.Stop();
-                if (objective.CapturedOutputs is { } captured && rgsud)
+                if (objective.CapturedOutputs is { } captured)
                 {
-                    recycleWatch.Start();
-                    if (options.InBatchRecycling != InBatchRecycling.Off) OfferInBatch(captured, samples);
-                    recycleWatch.Stop();
+                    objective.CapturedOutputs = null;
+                    using (captured)
+                    {
+                        recycleWatch.Start();
+                        if (rgsud && options.InBatchRecycling != InBatchRecycling.Off) OfferInBatch(captured, samples);
+                        recycleWatch.Stop();
+                    }
                 }
-                objective.CapturedOutputs = null;
             }
 
             if (result.SkippedUpdates > 0)
