@@ -1,1 +1,4 @@
-Console.WriteLine("benchmarks");
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project benchmarks/Rgsud.Benchmarks -- --filter '*'   (or --list flat)
+BenchmarkSwitcher.FromAssembly(typeof(Rgsud.Benchmarks.LayoutBenchmarks).Assembly).Run(args);
