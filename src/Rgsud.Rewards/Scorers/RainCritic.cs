@@ -13,8 +13,8 @@ using static TorchSharp.torch;
 namespace Rgsud.Rewards.Scorers;
 
 /// <summary>
-/// A learned rain critic: a small CNN trained (on the CPU, in seconds to a couple of minutes) to tell the rainy
-/// training images from the clean ones, with temperature scaling fitted on held-out training images. The score of
+/// A learned rain critic: a small CNN on the image's high-pass residual (see <see cref="RainCriticOptions"/>),
+/// trained on the CPU in seconds to a couple of minutes to tell the rainy training images from the clean ones, with temperature scaling fitted on held-out training images. The score of
 /// an image is the calibrated probability that it is clean, <c>sigmoid(logit / T)</c> in float64, averaged over a
 /// fixed grid of <see cref="RainCriticOptions.ScoreCropSize"/> crops covering the image (each image's crops are
 /// evaluated on their own, so a score does not depend on the rest of the batch). Higher is better; range [0, 1].

@@ -23,7 +23,9 @@ internal sealed class RainCriticNetwork : nn.Module<Tensor, Tensor>
         int input = 3;
         foreach (var c in channels)
         {
-            convs.Add(nn.Conv2d(input, c, 3, stride: 2, padding: 1));
+            // The first layer sees 5x5 neighbourhoods of the residual: enough to tell a thin slanted streak from texture.
+            int k = convs.Count == 0 ? 5 : 3;
+            convs.Add(nn.Conv2d(input, c, k, stride: 2, padding: k / 2));
             input = c;
         }
         head = nn.Linear(input, 1);

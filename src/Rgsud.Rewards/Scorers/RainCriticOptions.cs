@@ -2,18 +2,23 @@ namespace Rgsud.Rewards.Scorers;
 
 /// <summary>
 /// Options of <see cref="RainCritic"/>: its architecture, its training on CPU (seconds to a couple of minutes)
-/// and its scoring crops. The defaults separate Rain100L's rainy and clean images in about 20 s on two cores.
+/// and its scoring crops. With the defaults, training on Rain100L's 57 training images takes about 30 s of one
+/// core and separates the dev rainy and clean images (ROC AUC 1.0, 1.0, 0.99 for seeds 0, 1, 2; at lr 1e-3 it
+/// needed 800 steps for 1.0 / 0.99).
 /// </summary>
 public sealed record RainCriticOptions
 {
-    /// <summary>Output channels of the stride-2 3×3 convolutions (each followed by LeakyReLU). Default 16, 32, 64, 64.</summary>
+    /// <summary>
+    /// Output channels of the stride-2 convolutions (5×5 for the first, 3×3 after; each followed by LeakyReLU).
+    /// Default 16, 32, 64, 64.
+    /// </summary>
     public IReadOnlyList<int> Channels { get; init; } = [16, 32, 64, 64];
 
     /// <summary>The negative slope of the LeakyReLU activations. Default 0.2.</summary>
     public double LeakySlope { get; init; } = 0.2;
 
-    /// <summary>Optimiser steps (Adam). Default 200.</summary>
-    public int Steps { get; init; } = 200;
+    /// <summary>Optimiser steps (Adam, constant learning rate). Default 500.</summary>
+    public int Steps { get; init; } = 500;
 
     /// <summary>Crops per step, half rainy and half clean (even, ≥ 2). Default 16.</summary>
     public int BatchSize { get; init; } = 16;
@@ -24,8 +29,8 @@ public sealed record RainCriticOptions
     /// <summary>The largest side of a square training crop. Default 128.</summary>
     public int MaxCropSize { get; init; } = 128;
 
-    /// <summary>Adam's learning rate. Default 1e-3.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Adam's learning rate. Default 2e-3 (reaches 1e-3's accuracy in fewer steps on Rain100L).</summary>
+    public double LearningRate { get; init; } = 2e-3;
 
     /// <summary>
     /// The fraction of each class's training images held out (not trained on) to fit the temperature; 0 skips
@@ -45,8 +50,8 @@ public sealed record RainCriticOptions
     /// <summary>The seed of initialisation, splits, crops and flips. Default 0.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Report progress every this many steps (≥ 1). Default 20.</summary>
-    public int ProgressInterval { get; init; } = 20;
+    /// <summary>Report progress every this many steps (≥ 1). Default 100.</summary>
+    public int ProgressInterval { get; init; } = 100;
 
     /// <summary>Throws an <see cref="RgsudException"/> naming the first invalid option.</summary>
     public void Validate()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Rgsud.Abstractions;
+using Rgsud.Imaging;
 using Rgsud.Rewards.Niqe;
 
 namespace Rgsud.Rewards.Scorers;
@@ -13,7 +14,8 @@ namespace Rgsud.Rewards.Scorers;
 /// <item><c>daclip</c> — described, not implemented in this build;</item>
 /// <item><c>ensemble:niqe+critic</c>, with optional weights <c>ensemble:niqe*0.5+critic*0.5</c> (default 1 each) and
 /// an optional normalisation <c>ensemble@rank:…</c>, <c>@zscore</c> or <c>@fixed</c> (the default, see
-/// <see cref="EnsembleScorer"/>).</item>
+/// <see cref="EnsembleScorer"/>). A fixed (FixedAffine) ensemble is calibrated when created on the images of
+/// <see cref="ScorerContext.EnsembleCalibrationDirectory"/> or, by default, <see cref="ScorerContext.RainyTrainingDirectory"/>.</item>
 /// </list>
 /// Names are case-insensitive; spaces around names and weights are ignored.
 /// </summary>
@@ -67,12 +69,32 @@ public static class ScorerCatalog
         try
         {
             foreach (var (name, weight) in parsed.Members) created.Add(new EnsembleMember(CreateSingle(name, context), weight));
-            return new EnsembleScorer(created, parsed.Normalization ?? context.EnsembleNormalization ?? Normalization.FixedAffine, ownsMembers: true);
+            var ensemble = new EnsembleScorer(created, parsed.Normalization ?? context.EnsembleNormalization ?? Normalization.FixedAffine, ownsMembers: true);
+            var calibrationDirectory = context.EnsembleCalibrationDirectory ?? context.RainyTrainingDirectory;
+            if (ensemble.Normalization == Normalization.FixedAffine && !string.IsNullOrEmpty(calibrationDirectory))
+                Calibrate(ensemble, calibrationDirectory, context.EnsembleCalibrationImages);
+            return ensemble;
         }
         catch
         {
             foreach (var m in created) (m.Scorer as IDisposable)?.Dispose();
             throw;
+        }
+    }
+
+    private static void Calibrate(EnsembleScorer ensemble, string directory, int limit)
+    {
+        if (limit < 2) throw new RgsudException($"ScorerContext.EnsembleCalibrationImages must be at least 2, got {limit}");
+        var paths = ImageIO.ListImages(directory).Take(limit).ToList();
+        ensemble.Calibrate(ReadOneByOne(paths));
+    }
+
+    private static IEnumerable<TorchSharp.torch.Tensor> ReadOneByOne(IReadOnlyList<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            using var image = ImageIO.Read(path);
+            yield return image;
         }
     }
 

@@ -37,4 +37,15 @@ public sealed record ScorerContext
 
     /// <summary>The normalisation of <c>ensemble:</c> specs without an <c>@mode</c>; <see cref="Normalization.FixedAffine"/> when null.</summary>
     public Normalization? EnsembleNormalization { get; init; }
+
+    /// <summary>
+    /// The images a <see cref="Normalization.FixedAffine"/> ensemble is calibrated on when it is created: the first
+    /// <see cref="EnsembleCalibrationImages"/> images of this folder (one per scorer call, so sizes may differ).
+    /// <see cref="RainyTrainingDirectory"/> (the rainy inputs, as the strategy's first pass sees them) when null;
+    /// when both are null the ensemble is returned uncalibrated and must be calibrated before scoring.
+    /// </summary>
+    public string? EnsembleCalibrationDirectory { get; init; }
+
+    /// <summary>At most this many images calibrate an ensemble (≥ 2). Default 64.</summary>
+    public int EnsembleCalibrationImages { get; init; } = 64;
 }

@@ -22,5 +22,5 @@ internal sealed class FakeScorer(string name, ScoreDirection direction, Func<dou
 
     /// <summary>A batch [n,3,4,4] whose image k has the constant value values[k].</summary>
     public static Tensor Batch(params double[] values) =>
-        cat(values.Select(v => full(new long[] { 1, 3, 4, 4 }, (float)v)).ToArray(), 0);
+        cat(values.Select(v => full(new long[] { 1, 3, 4, 4 }, v, ScalarType.Float64)).ToArray(), 0);
 }

@@ -31,9 +31,9 @@ public sealed class RainCriticTests(ITestOutputHelper output)
 
         Assert.True(auc >= 0.95, $"AUC {auc:F4}");
         Assert.All(rainy.Concat(clean), p => Assert.InRange(p, 0, 1));
-        Assert.Equal(800, s.Steps);
+        Assert.Equal(500, s.Steps);
         Assert.InRange(s.Temperature, 0.5, 100);
-        // Loose bound: other processes share these two cores; an idle machine takes about 25 s.
+        // Loose bound: other processes share these two cores; one idle core takes about 30 s.
         Assert.True(TrainedCritic.Elapsed < TimeSpan.FromMinutes(8), $"training took {TrainedCritic.Elapsed}");
     }
 

@@ -1,11 +1,16 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Rgsud.Abstractions;
+using Rgsud.Imaging;
+using Rgsud.Rewards.Hosting;
 using Rgsud.Rewards.Niqe;
 using Rgsud.Rewards.Scorers;
 using Rgsud.Testing;
+using Xunit.Abstractions;
 
 namespace Rgsud.Rewards.Tests.Scorers;
 
-public sealed class ScorerCatalogTests
+public sealed class ScorerCatalogTests(ITestOutputHelper output)
 {
     [Fact]
     public void Metadata_ForEveryScorer()
@@ -90,8 +95,70 @@ public sealed class ScorerCatalogTests
         var context = new ScorerContext { NiqeModelPath = TestImages.NiqeModelPath, CriticPath = criticDir };
         using var critic = Assert.IsType<RainCritic>(ScorerCatalog.Create("critic", context));
         Assert.Equal(TrainedCritic.Critic.Temperature, critic.Temperature);
-        using var e = Assert.IsType<EnsembleScorer>(ScorerCatalog.Create("ensemble:niqe*0.5+critic*0.5", context));
+        using (var uncalibrated = Assert.IsType<EnsembleScorer>(ScorerCatalog.Create("ensemble:niqe*0.5+critic*0.5", context)))
+            Assert.False(uncalibrated.IsCalibrated);
+
+        // With the rainy training folder in the context, a FixedAffine ensemble is calibrated on its images when
+        // created (12 here, one per call: Rain100L mixes orientations), and then prefers each dev clean image to its
+        // rainy twin.
+        using var e = Assert.IsType<EnsembleScorer>(ScorerCatalog.Create("ensemble:niqe*0.5+critic*0.5",
+            context with { RainyTrainingDirectory = TestImages.Rain100L("train-rainy"), EnsembleCalibrationImages = 12 }));
         Assert.Equal(Normalization.FixedAffine, e.Normalization);
         Assert.Equal(["niqe", "critic"], e.Members.Select(m => m.Scorer.Name));
+        Assert.True(e.IsCalibrated);
+        Assert.All(e.Calibration!, c => Assert.Equal(12, c.Count));
+        int wins = 0;
+        foreach (var (id, rainyPath, cleanPath) in TestImages.DevPairs())
+        {
+            double r = ScoreOne(e, rainyPath), c = ScoreOne(e, cleanPath);
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0}: ensemble rainy {1:F4}, clean {2:F4}", id, r, c));
+            if (c > r) wins++;
+        }
+        output.WriteLine($"ensemble (FixedAffine, calibrated on 12 training rainy inputs): clean better in {wins}/9 pairs; " +
+            $"calibration {string.Join("; ", e.Calibration!.Select(s => $"mean {s.Mean:F4} std {s.StandardDeviation:F4}"))}");
+        Assert.True(wins >= 8, $"clean better in {wins}/9 pairs");
+    }
+
+    [Fact]
+    public void Create_Critic_TrainsAndSavesWhenTheFolderIsEmpty_ThenLoads()
+    {
+        using var tmp = new TempFolder();
+        for (int i = 0; i < 3; i++)
+        {
+            using var clean = TestImages.Synthetic(64, 64, i);
+            using var rainy = clean.add(clean.roll(3, 3).mul(0.3)).clamp(0, 1);
+            ImageIO.WritePng(clean, Path.Combine(tmp.Path, "clean", $"{i}.png"));
+            ImageIO.WritePng(rainy, Path.Combine(tmp.Path, "rainy", $"{i}.png"));
+        }
+        var context = new ScorerContext
+        {
+            CriticPath = Path.Combine(tmp.Path, "critic"),
+            RainyTrainingDirectory = Path.Combine(tmp.Path, "rainy"),
+            CleanTrainingDirectory = Path.Combine(tmp.Path, "clean"),
+            CriticOptions = new RainCriticOptions { Steps = 5, BatchSize = 4, MinCropSize = 32, MaxCropSize = 32, ScoreCropSize = 32, Channels = [4, 8] },
+        };
+        using var trained = Assert.IsType<RainCritic>(ScorerCatalog.Create("critic", context));
+        Assert.True(File.Exists(Path.Combine(context.CriticPath, RainCritic.ConfigFileName)));
+        using var loaded = Assert.IsType<RainCritic>(ScorerCatalog.Create("critic", context with { RainyTrainingDirectory = null }));
+        Assert.Equal(trained.Temperature, loaded.Temperature);
+        Assert.Equal(5, loaded.Summary!.Steps);
+    }
+
+    [Fact]
+    public void AddRgsudScorers_RegistersTheCatalogScorer()
+    {
+        var services = new ServiceCollection();
+        services.AddRgsudScorers("daclip");
+        var descriptor = Assert.Single(services, d => d.ServiceType == typeof(IRewardScorer));
+        Assert.Equal(ServiceLifetime.Singleton, descriptor.Lifetime);
+        // Created on first use: the factory runs the catalog.
+        Assert.StartsWith("daclip needs weights", Assert.Throws<RgsudException>(() => descriptor.ImplementationFactory!(null!)).Message, StringComparison.Ordinal);
+    }
+
+    private static double ScoreOne(EnsembleScorer e, string path)
+    {
+        using var img = ImageIO.Read(path);
+        using var s = e.Score(img);
+        return s.data<double>()[0];
     }
 }
