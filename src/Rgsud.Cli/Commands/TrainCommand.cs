@@ -205,8 +205,11 @@ internal static class TrainCommand
             niqePath = Path.Combine(outDir, "niqe-model.json");
             if (!File.Exists(niqePath))
             {
+                // Every patch of the user's clean set is kept (SharpnessThreshold 0): the official 0.75 selection is meant
+                // to drop flat or blurred patches from a generic corpus; on Rain100L dev the all-patch model ranks clean
+                // better than rainy in 9/9 pairs, the 0.75 one in 7/9 and the official model in 6/9.
                 console.Out.WriteLine($"fitting a NIQE pristine model on {data.Clean.Count} clean training images");
-                NiqeModel.Fit(data.Clean.Select(i => i.Path)).SaveJson(niqePath);
+                NiqeModel.Fit(data.Clean.Select(i => i.Path), new NiqeFitOptions { SharpnessThreshold = 0 }).SaveJson(niqePath);
             }
         }
         return ScorerCatalog.Create(r.Scorer, new ScorerContext
