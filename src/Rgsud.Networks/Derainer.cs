@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using Rgsud.IO;
 using Rgsud.Imaging;
 using Rgsud.Inference;
 using Rgsud.Runtime;
@@ -103,10 +104,7 @@ public sealed class Derainer : IDisposable
             ["config"] = configuration is { } c ? JsonNode.Parse(c.GetRawText()) : null,
             ["weights"] = WeightsFileName,
         };
-        var target = Path.Combine(directory, DescriptionFileName);
-        var temp = target + $".tmp-{Guid.NewGuid():N}";
-        File.WriteAllText(temp, description.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temp, target, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(directory, DescriptionFileName), description.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Derains <c>[N,3,H,W]</c> images in [0,1]; returns a new tensor on the input's device, clamped to [0,1].</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Rgsud.Cli.Output;
+using Rgsud.IO;
 using Rgsud.Data;
 using Rgsud.Imaging;
 using Rgsud.Metrics;

@@ -4,16 +4,17 @@ using System.Text.Json;
 using Rgsud.Abstractions;
 using Rgsud.Cli.Output;
 using Rgsud.Data;
+using Rgsud.IO;
 using Rgsud.Imaging;
-using Rgsud.Networks;
 using Rgsud.Networks.Methods.Csud;
 using Rgsud.Networks.Methods.CycleGan;
+using Rgsud.Networks;
 using Rgsud.Rewards.Niqe;
 using Rgsud.Rewards.Scorers;
-using Rgsud.Strategy;
 using Rgsud.Strategy.Banks;
 using Rgsud.Strategy.SelfReinforcementLosses;
 using Rgsud.Strategy.Synthesizers;
+using Rgsud.Strategy;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -229,9 +230,7 @@ internal static class TrainCommand
             WriteIndented = true,
             NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
         });
-        var path = Path.Combine(outDir, "options.json");
-        File.WriteAllText(path + ".tmp", json);
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(outDir, "options.json"), json);
     }
 
     private static Device CudaOrThrow() =>

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Rgsud.IO;
 using Rgsud.Runtime;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
-using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using SixLabors.ImageSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -519,34 +520,16 @@ public static class ImageIO
 
         if (Directory.Exists(full)) throw new RgsudImageException(path, IsDirectory);
         string directory = Path.GetDirectoryName(full) ?? throw new RgsudImageException(path, "invalid path: no parent directory");
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Directory.CreateDirectory(directory);
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                image.Save(stream, Encoder);
-            }
-
-            File.Move(temp, full, overwrite: true);
+            AtomicFile.Write(full, stream => image.Save(stream, Encoder),
+                (reason, cause) => new RgsudImageException(path, cause is UnauthorizedAccessException ? PermissionDenied : reason, cause),
+                flushToDisk: false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ImageFormatException)
+        catch (ImageFormatException e)
         {
-            TryDelete(temp);
-            string reason = e is UnauthorizedAccessException ? PermissionDenied : $"cannot write: {e.Message}";
-            throw new RgsudImageException(path, reason, e);
+            throw new RgsudImageException(path, $"cannot write: {e.Message}", e);
         }
     }
 
-    private static void TryDelete(string file)
-    {
-        try
-        {
-            File.Delete(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the temporary file is hidden and named uniquely.
-        }
-    }
 }

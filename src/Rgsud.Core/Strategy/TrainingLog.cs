@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Rgsud.Abstractions;
+using Rgsud.IO;
 
 namespace Rgsud.Strategy;
 
@@ -22,9 +23,7 @@ public sealed class TrainingLog : IDisposable
         if (resumeStep is { } keepUpTo && File.Exists(path))
         {
             var kept = File.ReadLines(path).Where(line => StepOf(line) is { } s && s <= keepUpTo).ToList();
-            var temp = path + ".tmp";
-            File.WriteAllLines(temp, kept);
-            File.Move(temp, path, overwrite: true);
+            AtomicFile.WriteAllLines(path, kept);
         }
         else if (File.Exists(path))
         {

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Rgsud.IO;
 using Rgsud.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -103,33 +104,16 @@ public static class SafeTensors
 
         var headerBytes = BuildHeader(entries.Select(e => (e.Name, e.DType, (IReadOnlyList<long>)e.Tensor.shape, e.Begin, e.End)), metadata);
 
-        var fullPath = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(fullPath) ?? ".";
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         if (!Directory.Exists(dir)) throw new RgsudWeightsException(path, $"folder {dir} does not exist");
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                Span<byte> len = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)headerBytes.Length);
-                stream.Write(len);
-                stream.Write(headerBytes);
-                foreach (var e in entries) WriteTensorData(stream, e.Tensor);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, fullPath, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(tmp);
-            throw new RgsudWeightsException(path, $"cannot write: {ex.Message}", innerException: ex);
-        }
-        catch
-        {
-            TryDelete(tmp);
-            throw;
-        }
+            Span<byte> len = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)headerBytes.Length);
+            stream.Write(len);
+            stream.Write(headerBytes);
+            foreach (var e in entries) WriteTensorData(stream, e.Tensor);
+        }, (reason, cause) => new RgsudWeightsException(path, reason, innerException: cause));
     }
 
     /// <summary>
@@ -442,15 +426,4 @@ public static class SafeTensors
             throw new RgsudWeightsException(path, "safetensors I/O needs a little-endian machine");
     }
 
-    private static void TryDelete(string file)
-    {
-        try
-        {
-            File.Delete(file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the temporary file is hidden and uniquely named.
-        }
-    }
 }

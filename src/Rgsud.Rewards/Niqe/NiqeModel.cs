@@ -1,7 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Text.Json;
 using Rgsud.Imaging;
-using Rgsud.Rewards.Internal;
+using Rgsud.IO;
 using static TorchSharp.torch;
 
 namespace Rgsud.Rewards.Niqe;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Rgsud.Abstractions;
 using Rgsud.Imaging;
-using Rgsud.Rewards.Internal;
+using Rgsud.IO;
 using Rgsud.Runtime;
 using Rgsud.Training;
 using Rgsud.Weights;

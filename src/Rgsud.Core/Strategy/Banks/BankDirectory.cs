@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Rgsud.IO;
 
 namespace Rgsud.Strategy.Banks;
 
@@ -140,18 +141,8 @@ internal static class BankDirectory
     /// </summary>
     public static void WriteFileAtomically(string path, ReadOnlySpan<byte> data, bool flushToDisk = true)
     {
-        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            WriteNewFile(temp, data, flushToDisk);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RgsudFileException)
-        {
-            TryDelete(temp);
-            if (e is RgsudFileException) throw;
-            throw new RgsudFileException(path, e is UnauthorizedAccessException ? "permission denied" : $"cannot write: {e.Message}", e);
-        }
+        var copy = data.ToArray();
+        AtomicFile.Write(path, s => s.Write(copy), flushToDisk: flushToDisk);
     }
 
     /// <summary>Flushes an existing file's data to disk.</summary>
