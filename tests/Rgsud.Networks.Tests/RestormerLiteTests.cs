@@ -146,7 +146,8 @@ public sealed class RestormerLiteTests
     public void Gradients_MatchAFloat64Reference()
     {
         NetworkAssertions.GradientsMatchFloat64(
-            () => new RestormerLite(RestormerLiteOptions.Small with { Dim = 8, Heads = [1, 1, 2, 2] }), [2, 3, 16, 13]);
+            () => new RestormerLite(RestormerLiteOptions.Small with { Dim = 8, Heads = [1, 1, 2, 2] }), [2, 3, 16, 13],
+            tolerance: 1e-3); // the attention temperatures' gradients are long float32 sums (~1e-4 rounding); the oneDNN fault gives > 0.2
     }
 
     [Fact]

@@ -68,8 +68,14 @@ public sealed class SelfReinforcementObjective : IDerainerObjective
         }
 
         var zero = torch.zeros([], dtype: batch.Rainy.dtype, device: batch.Rainy.device);
-        if (!Active || batch.Rewards is null || batch.RewardMask is null || !batch.RewardMask.any().item<bool>())
+        if (!Active) return new DerainerObjectiveTerm(zero, parts);
+        if (batch.Rewards is null || batch.RewardMask is null || !batch.RewardMask.any().item<bool>())
+        {
+            // Stage 2, but no row of this batch has a reward yet: the parts are logged as zero.
+            parts["sr"] = zero;
+            if (Lambda1 > 0) parts["pseudo"] = zero;
             return new DerainerObjectiveTerm(zero, parts);
+        }
 
         derained ??= context.Derainer.call(TensorLayout.ToPreferred(batch.Rainy));
         var sr = Loss.Compute(derained, batch.Rewards, batch.RewardUtilities, batch.RewardMask);

@@ -14,8 +14,8 @@ namespace Rgsud.Core.Tests.Runtime;
 public sealed class ConvGradientReferenceTests(ITestOutputHelper output)
 {
     private static Sequential SmallNet() => nn.Sequential(
-        ("conv0", nn.Conv2d(3, 32, 3, padding: 1)), ("relu0", nn.ReLU()),
-        ("conv1", nn.Conv2d(32, 24, 3, padding: 1)), ("relu1", nn.ReLU()),
+        ("conv0", nn.Conv2d(3, 32, 3, padding: 1)), ("act0", nn.SiLU()),
+        ("conv1", nn.Conv2d(32, 24, 3, padding: 1)), ("act1", nn.SiLU()),
         ("conv2", nn.Conv2d(24, 3, 3, padding: 1)));
 
     [Fact]
@@ -48,17 +48,24 @@ public sealed class ConvGradientReferenceTests(ITestOutputHelper output)
             var loss64 = nn.functional.mse_loss(net64.call(input.to(float64)), target.to(float64));
             loss64.backward();
 
+            // Every gradient finite and within 1e-4 of float64 (norm-wise relative error, per parameter). The oneDNN
+            // fault gives 0.2-0.99 (or NaN). The activations are smooth (SiLU): with ReLU a pre-activation within
+            // float32 rounding of 0 can switch a unit off in one precision only, a real but unrelated difference.
+            double diff2 = 0, ref2 = 0;
             foreach (var (name, p) in params32)
             {
                 var g32 = p.grad ?? throw new InvalidOperationException($"{name} has no gradient");
                 var g64 = params64[name].grad!;
                 Assert.True(g32.isfinite().all().item<bool>(), $"step {step}: {name} gradient is not finite");
-                // Norm-wise relative error ||g32 - g64|| / ||g64||: the oneDNN fault gives 0.2-0.99 (or NaN); float32
-                // rounding gives ~1e-6. (Max-abs ratios are noisier for weight gradients that nearly cancel.)
-                var rel = (g32.to(float64) - g64).norm().item<double>() / g64.norm().item<double>();
-                Assert.True(rel < 1e-4, $"step {step}: {name} gradient relative error {rel:G3} vs float64");
-                worst = Math.Max(worst, rel);
+                var d = (g32.to(float64) - g64).norm().item<double>();
+                var r = g64.norm().item<double>();
+                Assert.True(d < 1e-4 * r, $"step {step}: {name} gradient relative error {d / r:G3} vs float64");
+                diff2 += d * d;
+                ref2 += r * r;
             }
+            var rel = Math.Sqrt(diff2 / ref2);
+            Assert.True(rel < 1e-4, $"step {step}: gradient relative error {rel:G3} vs float64");
+            worst = Math.Max(worst, rel);
             opt.step();
         }
         output.WriteLine($"worst relative gradient error over 50 steps {worst:G3} ({RgsudRuntime.Report})");
