@@ -30,10 +30,11 @@ internal static class CliApp
         var interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
         var console = new CliConsole(stdout, stderr, interactive);
 
-        var root = new RootCommand("rgsud: unpaired image deraining with Rgsud (train, derain, evaluate).");
+        var root = new RootCommand("rgsud: unpaired image deraining with Rgsud (train, derain, evaluate, score).");
         root.Subcommands.Add(DerainCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));
+        root.Subcommands.Add(ScoreCommand.Create(console));
 
         var parseResult = root.Parse(args);
         return parseResult.Invoke(new InvocationConfiguration

@@ -194,4 +194,25 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, nothing.Code);
         Assert.StartsWith($"error: no prediction in {input} has a ground-truth partner in {gt}", nothing.Err, StringComparison.Ordinal);
     }
+
+    [SharedDataFact]
+    public void Score_Niqe_GivesTheKnownDevValue_AndWritesJson()
+    {
+        var model = SharedData.Path("niqe", "niqe_pris_params.npz");
+        var json = Sub("niqe.json");
+        var rainy = Rgsud("score", "--scorer", "niqe", "--model", model, "--input", SharedData.Path("data", "rain100l", "dev", "rainy", "rain-061.webp"), "--json", json);
+        Assert.Equal(0, rainy.Code);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal("niqe", doc.RootElement.GetProperty("scorer").GetString());
+        Assert.True(doc.RootElement.GetProperty("lowerIsBetter").GetBoolean());
+        var image = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray());
+        Assert.Equal("rain-061", image.GetProperty("name").GetString());
+        // Official model on 061: rainy 4.152, clean 2.554 (Rgsud.Rewards.Tests prints the whole table).
+        Assert.Equal(4.152, image.GetProperty("score").GetDouble(), 2);
+        Assert.Equal(image.GetProperty("score").GetDouble(), doc.RootElement.GetProperty("mean").GetDouble());
+
+        var missing = Rgsud("score", "--scorer", "niqe", "--input", SharedData.Path("niqe", "baboon.png"));
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("needs a pristine model", missing.Err, StringComparison.Ordinal);
+    }
 }
