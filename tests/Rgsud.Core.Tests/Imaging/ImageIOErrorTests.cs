@@ -4,6 +4,8 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.PixelFormats;
 
+using Rgsud.Testing;
+
 namespace Rgsud.Core.Tests.Imaging;
 
 public sealed class ImageIOErrorTests : IDisposable

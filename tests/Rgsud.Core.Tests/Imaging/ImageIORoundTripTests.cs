@@ -11,6 +11,8 @@ using SixLabors.ImageSharp.Processing.Processors.Quantization;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using Rgsud.Testing;
+
 namespace Rgsud.Core.Tests.Imaging;
 
 public sealed class ImageIORoundTripTests : IDisposable

@@ -4,11 +4,13 @@ using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
+using Rgsud.Testing;
+
 namespace Rgsud.Core.Tests.Weights;
 
 public sealed class ModuleWeightsTests : IDisposable
 {
-    private readonly TempFolder _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -9,7 +9,7 @@ namespace Rgsud.Core.Tests.Weights;
 
 public sealed class SafeTensorsTests : IDisposable
 {
-    private readonly TempFolder _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
