@@ -83,11 +83,8 @@ public sealed class NafNet : Module<Tensor, Tensor>
             throw new ArgumentException($"NafNet expects a [N, 3, H, W] tensor, got [{string.Join(", ", input.shape)}]", nameof(input));
 
         using var scope = NewDisposeScope();
-        long h = input.shape[2], w = input.shape[3];
-        var inp = TensorLayout.ToPreferred(input);
-        long padH = (PadderSize - h % PadderSize) % PadderSize;
-        long padW = (PadderSize - w % PadderSize) % PadderSize;
-        if (padH != 0 || padW != 0) inp = functional.pad(inp, [0, padW, 0, padH]);
+        var padding = PadToMultiple.For(input, PadderSize);
+        var inp = padding.Pad(TensorLayout.ToPreferred(input));
 
         var x = intro.call(inp);
         var skips = new List<Tensor>(encoders.Count);
@@ -104,8 +101,7 @@ public sealed class NafNet : Module<Tensor, Tensor>
             x = x + skips[skips.Count - 1 - i];
             x = decoders[i].call(x);
         }
-        x = ending.call(x) + inp;
-        if (padH != 0 || padW != 0) x = TensorLayout.ToPreferred(x.narrow(2, 0, h).narrow(3, 0, w));
+        x = padding.Crop(ending.call(x) + inp);
         return x.MoveToOuterDisposeScope();
     }
 

@@ -97,15 +97,10 @@ public sealed class RestormerLite : Module<Tensor, Tensor>
             throw new ArgumentException($"RestormerLite expects a [N, 3, H, W] tensor, got [{string.Join(", ", input.shape)}]", nameof(input));
 
         using var scope = NewDisposeScope();
-        long h = input.shape[2], w = input.shape[3];
-        var inp = TensorLayout.ToPreferred(input);
-        long padH = (Multiple - h % Multiple) % Multiple;
-        long padW = (Multiple - w % Multiple) % Multiple;
-        if (padH != 0 || padW != 0)
-        {
-            var mode = padH < h && padW < w ? PaddingModes.Reflect : PaddingModes.Replicate;
-            inp = functional.pad(inp, [0, padW, 0, padH], mode);
-        }
+        var padding = PadToMultiple.For(input, Multiple);
+        // Reflection needs the pad to be smaller than the image; tiny images are replicate-padded.
+        var mode = padding.PadHeight < padding.Height && padding.PadWidth < padding.Width ? PaddingModes.Reflect : PaddingModes.Replicate;
+        var inp = padding.Pad(TensorLayout.ToPreferred(input), mode);
 
         var enc1 = encoder_level1.call(patch_embed.call(inp));
         var enc2 = encoder_level2.call(down1_2.call(enc1));
@@ -115,8 +110,7 @@ public sealed class RestormerLite : Module<Tensor, Tensor>
         var dec3 = decoder_level3.call(reduce_chan_level3.call(cat([up4_3.call(lat), enc3], 1)));
         var dec2 = decoder_level2.call(reduce_chan_level2.call(cat([up3_2.call(dec3), enc2], 1)));
         var dec1 = decoder_level1.call(cat([up2_1.call(dec2), enc1], 1));
-        var x = output.call(refinement.call(dec1)) + inp;
-        if (padH != 0 || padW != 0) x = TensorLayout.ToPreferred(x.narrow(2, 0, h).narrow(3, 0, w));
+        var x = padding.Crop(output.call(refinement.call(dec1)) + inp);
         return x.MoveToOuterDisposeScope();
     }
 

@@ -219,14 +219,7 @@ public sealed class CsudMethod : IUnpairedMethod
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ObjectDisposedException.ThrowIf(disposed, this);
-        Directory.CreateDirectory(directory);
-        MethodStateFile.SaveModule(directory, "derainer", Derainer);
-        MethodStateFile.SaveModule(directory, "generator", generator);
-        MethodStateFile.SaveModule(directory, "critic", critic);
-        MethodStateFile.SaveOptimizer(directory, "derainer", derainerOptimizer);
-        MethodStateFile.SaveOptimizer(directory, "generator", generatorOptimizer);
-        MethodStateFile.SaveOptimizer(directory, "critic", criticOptimizer);
-        MethodStateFile.SaveManifest(directory, MethodName, steps);
+        MethodStateFile.Save(directory, MethodName, steps, Modules(), Optimizers());
     }
 
     /// <summary>Restores what <see cref="SaveState"/> wrote (networks strictly: names, shapes and dtypes must match).</summary>
@@ -235,15 +228,13 @@ public sealed class CsudMethod : IUnpairedMethod
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ObjectDisposedException.ThrowIf(disposed, this);
-        var savedSteps = MethodStateFile.LoadManifest(directory, MethodName);
-        MethodStateFile.LoadModule(directory, "derainer", Derainer);
-        MethodStateFile.LoadModule(directory, "generator", generator);
-        MethodStateFile.LoadModule(directory, "critic", critic);
-        MethodStateFile.LoadOptimizer(directory, "derainer", derainerOptimizer);
-        MethodStateFile.LoadOptimizer(directory, "generator", generatorOptimizer);
-        MethodStateFile.LoadOptimizer(directory, "critic", criticOptimizer);
-        steps = savedSteps;
+        steps = MethodStateFile.Load(directory, MethodName, Modules(), Optimizers());
     }
+
+    private (string, nn.Module)[] Modules() => [("derainer", Derainer), ("generator", generator), ("critic", critic)];
+
+    private (string, optim.Optimizer)[] Optimizers() =>
+        [("derainer", derainerOptimizer), ("generator", generatorOptimizer), ("critic", criticOptimizer)];
 
     /// <summary>Disposes the optimisers and the three networks (the derainer included).</summary>
     public void Dispose()

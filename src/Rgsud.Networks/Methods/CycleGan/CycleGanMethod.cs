@@ -2,7 +2,6 @@ using Rgsud.Abstractions;
 using Rgsud.Losses;
 using Rgsud.Networks.Critics;
 using Rgsud.Networks.Generators;
-using Rgsud.Networks.Methods.Csud;
 using Rgsud.Runtime;
 using Rgsud.Training;
 using TorchSharp;
@@ -188,14 +187,7 @@ public sealed class CycleGanMethod : IUnpairedMethod
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ObjectDisposedException.ThrowIf(disposed, this);
-        Directory.CreateDirectory(directory);
-        MethodStateFile.SaveModule(directory, "derainer", Derainer);
-        MethodStateFile.SaveModule(directory, "rain_generator", rainGenerator);
-        MethodStateFile.SaveModule(directory, "critic_clean", cleanCritic);
-        MethodStateFile.SaveModule(directory, "critic_rainy", rainyCritic);
-        MethodStateFile.SaveOptimizer(directory, "generators", generatorOptimizer);
-        MethodStateFile.SaveOptimizer(directory, "critics", criticOptimizer);
-        MethodStateFile.SaveManifest(directory, MethodName, steps);
+        MethodStateFile.Save(directory, MethodName, steps, Modules(), Optimizers());
     }
 
     /// <summary>Restores what <see cref="SaveState"/> wrote.</summary>
@@ -204,15 +196,13 @@ public sealed class CycleGanMethod : IUnpairedMethod
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ObjectDisposedException.ThrowIf(disposed, this);
-        var savedSteps = MethodStateFile.LoadManifest(directory, MethodName);
-        MethodStateFile.LoadModule(directory, "derainer", Derainer);
-        MethodStateFile.LoadModule(directory, "rain_generator", rainGenerator);
-        MethodStateFile.LoadModule(directory, "critic_clean", cleanCritic);
-        MethodStateFile.LoadModule(directory, "critic_rainy", rainyCritic);
-        MethodStateFile.LoadOptimizer(directory, "generators", generatorOptimizer);
-        MethodStateFile.LoadOptimizer(directory, "critics", criticOptimizer);
-        steps = savedSteps;
+        steps = MethodStateFile.Load(directory, MethodName, Modules(), Optimizers());
     }
+
+    private (string, nn.Module)[] Modules() =>
+        [("derainer", Derainer), ("rain_generator", rainGenerator), ("critic_clean", cleanCritic), ("critic_rainy", rainyCritic)];
+
+    private (string, optim.Optimizer)[] Optimizers() => [("generators", generatorOptimizer), ("critics", criticOptimizer)];
 
     /// <summary>Disposes the optimisers and the four networks (the derainer included).</summary>
     public void Dispose()

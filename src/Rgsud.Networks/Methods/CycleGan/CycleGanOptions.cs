@@ -1,6 +1,5 @@
 using Rgsud.Networks.Critics;
 using Rgsud.Networks.Generators;
-using Rgsud.Networks.Methods.Csud;
 
 namespace Rgsud.Networks.Methods.CycleGan;
 

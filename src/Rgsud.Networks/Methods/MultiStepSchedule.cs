@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Rgsud.Networks.Methods.Csud;
+namespace Rgsud.Networks.Methods;
 
 /// <summary>
 /// A multi-step learning-rate decay computed from the step number (PyTorch's <c>MultiStepLR</c> without state):

@@ -3,7 +3,7 @@ using Rgsud.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Rgsud.Networks.Methods.Csud;
+namespace Rgsud.Networks.Methods;
 
 /// <summary>
 /// The files an unpaired method of this assembly writes in <c>SaveState</c>: each network as
@@ -15,16 +15,36 @@ internal static class MethodStateFile
 {
     private const string ManifestName = "method.json";
 
-    public static void SaveModule(string directory, string name, nn.Module module) =>
+    /// <summary>Writes every network, every optimiser and the manifest of <paramref name="method"/> into <paramref name="directory"/>.</summary>
+    public static void Save(string directory, string method, long steps,
+        IEnumerable<(string Name, nn.Module Module)> modules, IEnumerable<(string Name, optim.Optimizer Optimizer)> optimizers)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var (name, module) in modules) SaveModule(directory, name, module);
+        foreach (var (name, optimizer) in optimizers) SaveOptimizer(directory, name, optimizer);
+        SaveManifest(directory, method, steps);
+    }
+
+    /// <summary>Restores what <see cref="Save"/> wrote and returns the saved step counter (the manifest is checked first).</summary>
+    public static long Load(string directory, string method,
+        IEnumerable<(string Name, nn.Module Module)> modules, IEnumerable<(string Name, optim.Optimizer Optimizer)> optimizers)
+    {
+        var steps = LoadManifest(directory, method);
+        foreach (var (name, module) in modules) LoadModule(directory, name, module);
+        foreach (var (name, optimizer) in optimizers) LoadOptimizer(directory, name, optimizer);
+        return steps;
+    }
+
+    private static void SaveModule(string directory, string name, nn.Module module) =>
         ModuleWeights.Save(module, Path.Combine(directory, name + ".safetensors"));
 
-    public static void LoadModule(string directory, string name, nn.Module module) =>
+    private static void LoadModule(string directory, string name, nn.Module module) =>
         ModuleWeights.Load(module, Required(directory, name + ".safetensors"));
 
-    public static void SaveOptimizer(string directory, string name, optim.Optimizer optimizer) =>
+    private static void SaveOptimizer(string directory, string name, optim.Optimizer optimizer) =>
         ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(Path.Combine(directory, name + ".optimizer.bin"));
 
-    public static void LoadOptimizer(string directory, string name, optim.Optimizer optimizer)
+    private static void LoadOptimizer(string directory, string name, optim.Optimizer optimizer)
     {
         var path = Required(directory, name + ".optimizer.bin");
         try
@@ -37,14 +57,14 @@ internal static class MethodStateFile
         }
     }
 
-    public static void SaveManifest(string directory, string method, long steps)
+    private static void SaveManifest(string directory, string method, long steps)
     {
         var json = JsonSerializer.Serialize(new Dictionary<string, object> { ["method"] = method, ["steps"] = steps });
         File.WriteAllText(Path.Combine(directory, ManifestName), json);
     }
 
     /// <summary>Reads <c>method.json</c>, checks the method name and returns the step counter.</summary>
-    public static long LoadManifest(string directory, string method)
+    private static long LoadManifest(string directory, string method)
     {
         var path = Required(directory, ManifestName);
         try
