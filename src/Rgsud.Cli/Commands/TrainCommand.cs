@@ -47,6 +47,7 @@ internal static class TrainCommand
         var recycleEvery = new Option<int?>("--recycle-every") { Description = "A recycling pass every N steps." };
         var crop = new Option<int?>("--crop") { Description = "Training crop size." };
         var batch = new Option<int?>("--batch") { Description = "Crops per batch." };
+        var vgg19 = new Option<string?>("--vgg19-weights") { Description = "torchvision VGG19 weights (safetensors) for CSUD's perceptual term; without it the term is left out." };
         var logEvery = new Option<int?>("--log-every") { Description = "Write a log.jsonl line (and a progress report) every N steps (default 10)." };
         var seed = new Option<long>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
@@ -62,7 +63,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train an unpaired deraining method, with the RGSUD self-reinforcement strategy by default.")
         {
             rainy, clean, output, method, derainer, strategy, scorer, niqeModel, iterations, minutes, stage1, recycleEvery,
-            crop, batch, seed, device, preset, resume, onBadFile, inBatch, logEvery,
+            crop, batch, seed, device, preset, resume, onBadFile, inBatch, logEvery, vgg19,
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(console.Guard(() =>
         {
@@ -73,7 +74,8 @@ internal static class TrainCommand
                 parseResult.GetValue(minutes), parseResult.GetValue(stage1), parseResult.GetValue(recycleEvery),
                 parseResult.GetValue(crop), parseResult.GetValue(batch), parseResult.GetValue(seed),
                 parseResult.GetValue(device)!, parseResult.GetValue(preset)!, parseResult.GetValue(resume),
-                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!, parseResult.GetValue(logEvery));
+                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!, parseResult.GetValue(logEvery),
+                parseResult.GetValue(vgg19));
             return Run(console, request, cancellationToken);
         })));
         return command;
@@ -128,7 +130,7 @@ internal static class TrainCommand
         var derainerModule = DerainerRegistry.Create(network);
         IUnpairedMethod method = r.Method == "cyclegan"
             ? new CycleGanMethod(paper ? CycleGanOptions.Reference : CycleGanOptions.Small, derainerModule, device)
-            : new CsudMethod(paper ? CsudOptions.Reference : CsudOptions.Small, derainerModule, device);
+            : new CsudMethod((paper ? CsudOptions.Reference : CsudOptions.Small) with { Vgg19WeightsPath = r.Vgg19Weights }, derainerModule, device);
         using var disposeMethod = method;
 
         var scorer = CreateScorer(console, r, outDir, device, data);
@@ -256,4 +258,4 @@ internal static class TrainCommand
 internal sealed record TrainRequest(
     string Rainy, string Clean, string Out, string Method, string? Derainer, string Strategy, string Scorer, string? NiqeModel,
     long? Iterations, double? Minutes, long? Stage1, int? RecycleEvery, int? Crop, int? Batch, long Seed, string Device,
-    string Preset, bool Resume, string OnBadFile, string InBatch, int? LogEvery);
+    string Preset, bool Resume, string OnBadFile, string InBatch, int? LogEvery, string? Vgg19Weights = null);

@@ -2,6 +2,7 @@ using Rgsud.Abstractions;
 using Rgsud.Losses;
 using Rgsud.Networks.Critics;
 using Rgsud.Networks.Generators;
+using Rgsud.Networks.Perceptual;
 using Rgsud.Runtime;
 using Rgsud.Training;
 using TorchSharp;
@@ -36,7 +37,8 @@ namespace Rgsud.Networks.Methods.Csud;
 /// </list>
 /// <para>Each update zeroes its own optimiser's gradients first, so the gradients that a loss leaves on the other
 /// networks (T's and D's from G's and T's losses) are discarded. All learning rates follow a multi-step decay in
-/// the <c>step</c> argument (<see cref="CsudOptions.Milestones"/>). The VGG19 perceptual term is not implemented.
+/// the <c>step</c> argument (<see cref="CsudOptions.Milestones"/>). With <see cref="CsudOptions.Vgg19WeightsPath"/> set, G's
+/// loss also has CSUD's VGG19 perceptual term <c>0.2 · L_percep(dB, B)</c>; without it (the default) the term is left out.
 /// The method owns all three networks (the derainer included) and disposes them.</para>
 /// </remarks>
 public sealed class CsudMethod : IUnpairedMethod
@@ -51,6 +53,7 @@ public sealed class CsudMethod : IUnpairedMethod
     private readonly L1Loss l1 = new();
     private readonly NegLog10SsimLoss negLogSsim = new(padding: SsimPadding.Same);
     private readonly LsganLoss lsgan = new();
+    private readonly PerceptualLoss? perceptual;
     private long steps;
     private bool disposed;
 
@@ -58,7 +61,8 @@ public sealed class CsudMethod : IUnpairedMethod
     /// <param name="options">Options; null for <see cref="CsudOptions.Reference"/>.</param>
     /// <param name="derainer">The derainer G: any <c>[N,3,H,W] → [N,3,H,W]</c> module (NAFNet in CSUD). The method takes ownership.</param>
     /// <param name="device">The device of all networks; null for the CPU.</param>
-    /// <exception cref="RgsudException">An option is invalid (including a VGG19 weights path: not implemented).</exception>
+    /// <exception cref="RgsudException">An option is invalid.</exception>
+    /// <exception cref="RgsudWeightsException">The VGG19 weights file is not a usable VGG19 state dict.</exception>
     public CsudMethod(CsudOptions? options, nn.Module<Tensor, Tensor> derainer, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(derainer);
@@ -66,6 +70,8 @@ public sealed class CsudMethod : IUnpairedMethod
         Options = options ?? CsudOptions.Reference;
         Options.Validate();
         Device = device ?? CPU;
+        if (Options.Vgg19WeightsPath is not null)
+            perceptual = PerceptualLoss.Load(Options.Vgg19WeightsPath, Device, Options.PerceptualWeight);
 
         Derainer = derainer;
         generator = new RainConditionedGenerator(Options.Generator);
@@ -112,7 +118,8 @@ public sealed class CsudMethod : IUnpairedMethod
 
     /// <summary>
     /// One CSUD iteration (see the class remarks). Loss names: <c>derainer</c> (total, with the extra term),
-    /// <c>derainer_l1</c>, <c>derainer_ssim</c> (−log10 SSIM), <c>derainer_selfrec</c> (weighted), the extra
+    /// <c>derainer_l1</c>, <c>derainer_ssim</c> (−log10 SSIM), <c>derainer_selfrec</c> (weighted), <c>derainer_perceptual</c>
+    /// (weighted; only with VGG19 weights), the extra
     /// objective's parts as given, <c>generator</c>, <c>generator_selfrec</c>, <c>generator_cc</c>,
     /// <c>generator_adv</c> (weighted), <c>critic</c>, and <c>lr</c>.
     /// </summary>
@@ -151,6 +158,12 @@ public sealed class CsudMethod : IUnpairedMethod
         var derainerSsim = negLogSsim.Forward(dB, b);
         var derainerSelfRec = (l1.Forward(n3, b) + l1.Forward(n2, b)) * Options.DerainerSelfReconstructionWeight;
         var derainerLoss = derainerL1 + derainerSsim + derainerSelfRec;
+        if (perceptual is not null)
+        {
+            var derainerPerceptual = perceptual.Forward(dB, b);
+            derainerLoss = derainerLoss + derainerPerceptual;
+            losses["derainer_perceptual"] = Value(derainerPerceptual);
+        }
         if (extraObjective is not null)
         {
             var term = extraObjective.Compute(new DerainerObjectiveContext(batch, Derainer, RainRenderer, dA));
@@ -244,6 +257,7 @@ public sealed class CsudMethod : IUnpairedMethod
         derainerOptimizer.Dispose();
         generatorOptimizer.Dispose();
         criticOptimizer.Dispose();
+        perceptual?.Dispose();
         critic.Dispose();
         generator.Dispose();
         Derainer.Dispose();

@@ -47,11 +47,14 @@ public sealed record CsudOptions
     public double AdversarialWeight { get; init; } = 1;
 
     /// <summary>
-    /// A VGG19 weights file for a perceptual term; null (the default) disables it. The perceptual term is not
-    /// implemented in this version: a path makes the constructor throw an <see cref="RgsudException"/> (saying
-    /// whether the file is missing).
+    /// A torchvision VGG19 weights file (safetensors, <c>features.*</c> names; see docs/weights.md) for CSUD's
+    /// perceptual term on the derainer, <c>L_percep(dB, B)</c>; null (the default) leaves the term out, because
+    /// VGG19 weights cannot be downloaded by the library.
     /// </summary>
     public string? Vgg19WeightsPath { get; init; }
+
+    /// <summary>Weight of the perceptual term when <see cref="Vgg19WeightsPath"/> is set (CSUD: 0.2; layer weights as <see cref="Perceptual.PerceptualLoss.CsudLayerWeights"/>).</summary>
+    public double PerceptualWeight { get; init; } = 0.2;
 
     /// <summary>CSUD's configuration (the defaults).</summary>
     public static CsudOptions Reference => new();
@@ -81,13 +84,9 @@ public sealed record CsudOptions
         CheckWeight(GeneratorSelfReconstructionWeight, nameof(GeneratorSelfReconstructionWeight));
         CheckWeight(ChannelConsistencyWeight, nameof(ChannelConsistencyWeight));
         CheckWeight(AdversarialWeight, nameof(AdversarialWeight));
-        if (Vgg19WeightsPath is not null)
-        {
-            if (!File.Exists(Vgg19WeightsPath))
-                throw new RgsudException($"CsudOptions.Vgg19WeightsPath: the VGG19 weights file '{Vgg19WeightsPath}' does not exist");
-            throw new RgsudException(
-                $"CsudOptions.Vgg19WeightsPath is set ('{Vgg19WeightsPath}'), but the VGG19 perceptual term is not implemented in this version; leave it null");
-        }
+        if (Vgg19WeightsPath is not null && !File.Exists(Vgg19WeightsPath))
+            throw new RgsudException($"CsudOptions.Vgg19WeightsPath: the VGG19 weights file '{Vgg19WeightsPath}' does not exist");
+        CheckWeight(PerceptualWeight, nameof(PerceptualWeight));
     }
 
     private static void CheckWeight(double value, string name)
