@@ -128,6 +128,8 @@ internal static class TrainCommand
 
         string network = r.Derainer ?? (paper ? "nafnet" : "nafnet-small");
         var derainerModule = DerainerRegistry.Create(network);
+        // A new run starts from the identity (see IResidualDerainer); --resume loads the checkpoint's weights over it.
+        (derainerModule as IResidualDerainer)?.InitializeAsIdentity();
         IUnpairedMethod method = r.Method == "cyclegan"
             ? new CycleGanMethod(paper ? CycleGanOptions.Reference : CycleGanOptions.Small, derainerModule, device)
             : new CsudMethod((paper ? CsudOptions.Reference : CsudOptions.Small) with { Vgg19WeightsPath = r.Vgg19Weights }, derainerModule, device);

@@ -1,3 +1,4 @@
+using Rgsud.Abstractions;
 using Rgsud.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -20,7 +21,7 @@ namespace Rgsud.Networks.Derainers;
 /// Inputs whose height or width is not a multiple of <c>2^levels</c> are zero-padded on the bottom and right (as
 /// NAFNet's <c>check_image_size</c>) and the output is cropped back, so any size works. The output is not clamped.
 /// </remarks>
-public sealed class NafNet : Module<Tensor, Tensor>
+public sealed class NafNet : Module<Tensor, Tensor>, IResidualDerainer
 {
     private const int ImageChannels = 3;
 
@@ -73,6 +74,13 @@ public sealed class NafNet : Module<Tensor, Tensor>
 
     /// <summary>Height and width are padded to a multiple of this (2^levels) inside <see cref="forward"/>.</summary>
     public int PadderSize { get; }
+
+    /// <inheritdoc />
+    public void InitializeAsIdentity()
+    {
+        using var noGrad = no_grad();
+        foreach (var p in ending.parameters()) p.zero_();
+    }
 
     /// <summary>Derains <paramref name="input"/> (<c>[N, 3, H, W]</c>, values in [0, 1]); the output has the same shape.</summary>
     /// <exception cref="ArgumentException">The input is not <c>[N, 3, H, W]</c>.</exception>

@@ -1,3 +1,4 @@
+using Rgsud.Abstractions;
 using Rgsud.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -20,7 +21,7 @@ namespace Rgsud.Networks.Derainers;
 /// 3×3, stride 1, padding 1, so any height and width work. The output (the last stage's x) is not clamped.
 /// Input and output are <c>[N, 3, H, W]</c> in [0, 1]; the hidden state is created on the input's device and dtype.
 /// </remarks>
-public sealed class PReNet : Module<Tensor, Tensor>
+public sealed class PReNet : Module<Tensor, Tensor>, IResidualDerainer
 {
     private const int Channels = 32;
 
@@ -65,6 +66,13 @@ public sealed class PReNet : Module<Tensor, Tensor>
 
     /// <summary>The options this network was built with.</summary>
     public PReNetOptions Options { get; }
+
+    /// <inheritdoc />
+    public void InitializeAsIdentity()
+    {
+        using var noGrad = no_grad();
+        foreach (var p in conv.parameters()) p.zero_();
+    }
 
     /// <summary>Derains <paramref name="input"/> (<c>[N, 3, H, W]</c>, values in [0, 1]); returns the last stage's output.</summary>
     /// <exception cref="ArgumentException">The input is not <c>[N, 3, H, W]</c>.</exception>

@@ -1,3 +1,4 @@
+using Rgsud.Abstractions;
 using Rgsud.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -24,7 +25,7 @@ namespace Rgsud.Networks.Derainers;
 /// not a multiple of 8 are reflection-padded on the bottom and right (replicate-padded when smaller than the pad)
 /// and the output is cropped back, so any size works. The output is not clamped.
 /// </remarks>
-public sealed class RestormerLite : Module<Tensor, Tensor>
+public sealed class RestormerLite : Module<Tensor, Tensor>, IResidualDerainer
 {
     private const int ImageChannels = 3;
     private const int Multiple = 8;
@@ -87,6 +88,13 @@ public sealed class RestormerLite : Module<Tensor, Tensor>
 
     /// <summary>The options this network was built with.</summary>
     public RestormerLiteOptions Options { get; }
+
+    /// <inheritdoc />
+    public void InitializeAsIdentity()
+    {
+        using var noGrad = no_grad();
+        foreach (var p in output.parameters()) p.zero_();
+    }
 
     /// <summary>Derains <paramref name="input"/> (<c>[N, 3, H, W]</c>, values in [0, 1]); the output has the same shape.</summary>
     /// <exception cref="ArgumentException">The input is not <c>[N, 3, H, W]</c>.</exception>
