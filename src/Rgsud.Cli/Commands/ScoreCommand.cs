@@ -16,10 +16,11 @@ internal static class ScoreCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliConsole console)
     {
-        var scorer = new Option<string>("--scorer") { Description = "Scorer: niqe, critic, ensemble:niqe+critic.", Required = true };
+        var scorer = new Option<string>("--scorer") { Description = "Scorer: niqe, critic, daclip, ensemble:niqe+critic.", Required = true };
         var model = new Option<string?>("--model")
         {
-            Description = "niqe: a pristine model (official niqe_pris_params.npz or a fitted .json); critic: a saved critic folder.",
+            Description = "niqe: a pristine model (official niqe_pris_params.npz or a fitted .json); critic: a saved critic folder; " +
+                "daclip: DA-CLIP weights converted with tools/convert_daclip.py (.safetensors).",
         };
         var input = new Option<string>("--input") { Description = "An image file or a folder of images.", Required = true };
         var json = new Option<string?>("--json") { Description = "Write {\"scorer\",\"lowerIsBetter\",\"images\":[{\"name\",\"score\"}],\"mean\"} here." };
@@ -34,7 +35,7 @@ internal static class ScoreCommand
         var files = Directory.Exists(input) ? ImageIO.ListImages(input).ToList()
             : File.Exists(input) ? [input] : throw new RgsudFileException(input, "no such file or folder");
         if (files.Count == 0) throw new RgsudFileException(input, "the folder holds no images");
-        var context = new ScorerContext { NiqeModelPath = model, CriticPath = model };
+        var context = new ScorerContext { NiqeModelPath = model, CriticPath = model, DaclipWeightsPath = model };
         var scorer = ScorerCatalog.Create(spec, context);
         try
         {

@@ -39,8 +39,9 @@ internal static class TrainCommand
         var derainer = new Option<string>("--derainer") { Description = $"Derainer network ({string.Join(", ", DerainerRegistry.Names)}); default nafnet-small with --preset cpu, nafnet with --preset paper." };
         var strategy = new Option<string>("--strategy") { Description = "rgsud (stage 1 recycling + stage 2 self-reinforcement) or none (the base method only).", DefaultValueFactory = _ => "rgsud" };
         strategy.AcceptOnlyFromAmong("rgsud", "none");
-        var scorer = new Option<string>("--scorer") { Description = "Reward scorer: niqe, critic, ensemble:niqe+critic.", DefaultValueFactory = _ => "niqe" };
+        var scorer = new Option<string>("--scorer") { Description = "Reward scorer: niqe, critic, daclip, ensemble:niqe+critic.", DefaultValueFactory = _ => "niqe" };
         var niqeModel = new Option<string?>("--niqe-model") { Description = "NIQE pristine model (.npz or fitted .json); default: fitted on --clean and saved as niqe-model.json in the run folder." };
+        var daclipWeights = new Option<string?>("--daclip-weights") { Description = "DA-CLIP weights for --scorer daclip (.safetensors converted from daclip_ViT-B-32.pt with tools/convert_daclip.py)." };
         var iterations = new Option<long?>("--iterations") { Description = "Total training iterations." };
         var minutes = new Option<double?>("--minutes") { Description = "Wall-clock budget in minutes (instead of, or on top of, --iterations)." };
         var stage1 = new Option<long?>("--stage1-iterations") { Description = "Iterations of stage 1 (default: half; with --minutes and no --iterations, half the time or the plateau)." };
@@ -62,7 +63,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train an unpaired deraining method, with the RGSUD self-reinforcement strategy by default.")
         {
-            rainy, clean, output, method, derainer, strategy, scorer, niqeModel, iterations, minutes, stage1, recycleEvery,
+            rainy, clean, output, method, derainer, strategy, scorer, niqeModel, daclipWeights, iterations, minutes, stage1, recycleEvery,
             crop, batch, seed, device, preset, resume, onBadFile, inBatch, logEvery, vgg19,
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(console.Guard(() =>
@@ -74,8 +75,11 @@ internal static class TrainCommand
                 parseResult.GetValue(minutes), parseResult.GetValue(stage1), parseResult.GetValue(recycleEvery),
                 parseResult.GetValue(crop), parseResult.GetValue(batch), parseResult.GetValue(seed),
                 parseResult.GetValue(device)!, parseResult.GetValue(preset)!, parseResult.GetValue(resume),
-                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!, parseResult.GetValue(logEvery),
-                parseResult.GetValue(vgg19));
+                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!, parseResult.GetValue(logEvery))
+            {
+                DaclipWeights = parseResult.GetValue(daclipWeights),
+                Vgg19Weights = parseResult.GetValue(vgg19),
+            };
             return Run(console, request, cancellationToken);
         })));
         return command;
@@ -111,6 +115,14 @@ internal static class TrainCommand
         if (r.Batch is { } b) options.BatchSize = b;
         if (r.LogEvery is { } every) options.LogEvery = every;
         SelfReinforcementOptionsValidator.ThrowIfInvalid(options);
+        // Fail before loading data and networks: DA-CLIP has no default weights and no fallback.
+        if (options.Strategy != StrategyMode.None && r.Scorer.Contains("daclip", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrEmpty(r.DaclipWeights))
+                throw new RgsudException("--scorer daclip needs --daclip-weights FILE: DA-CLIP weights converted from daclip_ViT-B-32.pt " +
+                    "with tools/convert_daclip.py (docs/weights.md); Rgsud ships none");
+            if (!File.Exists(r.DaclipWeights)) throw new RgsudFileException(r.DaclipWeights, "--daclip-weights: file not found");
+        }
 
         var device = r.Device == "cuda" ? CudaOrThrow() : CPU;
         var outDir = Path.GetFullPath(r.Out);
@@ -217,15 +229,19 @@ internal static class TrainCommand
                 NiqeModel.Fit(data.Clean.Select(i => i.Path), new NiqeFitOptions { SharpnessThreshold = 0 }).SaveJson(niqePath);
             }
         }
-        return ScorerCatalog.Create(r.Scorer, new ScorerContext
-        {
-            NiqeModelPath = niqePath,
-            CriticPath = Path.Combine(outDir, "critic"),
-            RainyTrainingDirectory = r.Rainy,
-            CleanTrainingDirectory = r.Clean,
-            Device = device,
-        });
+        return ScorerCatalog.Create(r.Scorer, ScorerContextFor(r, outDir, niqePath, device));
     }
+
+    /// <summary>What the scorer of a run may need: the NIQE model, the critic folder, the training folders, the DA-CLIP weights.</summary>
+    internal static ScorerContext ScorerContextFor(TrainRequest r, string outDir, string? niqePath, Device device) => new()
+    {
+        NiqeModelPath = niqePath,
+        CriticPath = Path.Combine(outDir, "critic"),
+        RainyTrainingDirectory = r.Rainy,
+        CleanTrainingDirectory = r.Clean,
+        DaclipWeightsPath = r.DaclipWeights,
+        Device = device,
+    };
 
     private static void WriteOptions(string outDir, TrainRequest r, SelfReinforcementOptions options, string network)
     {
@@ -260,4 +276,11 @@ internal static class TrainCommand
 internal sealed record TrainRequest(
     string Rainy, string Clean, string Out, string Method, string? Derainer, string Strategy, string Scorer, string? NiqeModel,
     long? Iterations, double? Minutes, long? Stage1, int? RecycleEvery, int? Crop, int? Batch, long Seed, string Device,
-    string Preset, bool Resume, string OnBadFile, string InBatch, int? LogEvery, string? Vgg19Weights = null);
+    string Preset, bool Resume, string OnBadFile, string InBatch, int? LogEvery)
+{
+    /// <summary>DA-CLIP weights for <c>--scorer daclip</c> (<c>--daclip-weights</c>).</summary>
+    public string? DaclipWeights { get; init; }
+
+    /// <summary>torchvision VGG19 weights for CSUD's perceptual term (<c>--vgg19-weights</c>).</summary>
+    public string? Vgg19Weights { get; init; }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Rgsud.Abstractions;
 using Rgsud.Imaging;
+using Rgsud.Rewards.DaClip;
 using Rgsud.Rewards.Niqe;
 
 namespace Rgsud.Rewards.Scorers;
@@ -11,7 +12,8 @@ namespace Rgsud.Rewards.Scorers;
 /// <item><c>niqe</c> — <see cref="NiqeScorer"/> (needs <see cref="ScorerContext.NiqeModelPath"/>);</item>
 /// <item><c>critic</c> — <see cref="RainCritic"/>, loaded from <see cref="ScorerContext.CriticPath"/> or trained on the
 /// training folders;</item>
-/// <item><c>daclip</c> — described, not implemented in this build;</item>
+/// <item><c>daclip</c> — <see cref="DaClipScorer"/>, <c>1 − p(rainy)</c> of DA-CLIP ViT-B/32 (needs
+/// <see cref="ScorerContext.DaclipWeightsPath"/>: weights converted with <c>tools/convert_daclip.py</c>);</item>
 /// <item><c>ensemble:niqe+critic</c>, with optional weights <c>ensemble:niqe*0.5+critic*0.5</c> (default 1 each) and
 /// an optional normalisation <c>ensemble@rank:…</c>, <c>@zscore</c> or <c>@fixed</c> (the default, see
 /// <see cref="EnsembleScorer"/>). A fixed (FixedAffine) ensemble is calibrated when created on the images of
@@ -30,8 +32,8 @@ public static class ScorerCatalog
             "NIQE (Mittal et al. 2013): distance of the image's natural-scene statistics to a pristine model, exact to MATLAB; needs the model file (official npz or a fitted JSON) and images of at least 96x96"),
         new("critic", ScoreDirection.HigherIsBetter, 0, 1, NeedsTraining: true, NeedsWeights: true, Implemented: true,
             "learned rain critic: calibrated probability that the image is clean, from a small CNN trained on the run's rainy and clean training images"),
-        new("daclip", ScoreDirection.HigherIsBetter, 0, 1, NeedsTraining: false, NeedsWeights: true, Implemented: false,
-            "DA-CLIP degradation-aware image quality (ViT-B/32 with the DA-CLIP controller); needs its weights; not implemented in this build"),
+        new("daclip", ScoreDirection.HigherIsBetter, 0, 1, NeedsTraining: false, NeedsWeights: true, Implemented: true,
+            "DA-CLIP IQA (Luo et al. 2024, ViT-B/32 with the DA-CLIP controller): 1 - p(rainy) of its zero-shot degradation probabilities; needs weights converted with tools/convert_daclip.py"),
     ];
 
     /// <summary>Every single scorer the catalog knows, implemented or not.</summary>
@@ -114,12 +116,21 @@ public static class ScorerCatalog
                 return new NiqeScorer(NiqeModel.Load(context.NiqeModelPath));
             case "critic":
                 return CreateCritic(context);
+            case "daclip":
+                return CreateDaClip(context);
             default:
-                throw new RgsudException("daclip needs weights: the DA-CLIP image-quality scorer (ViT-B/32 with the DA-CLIP controller) " +
-                    "is not implemented in this build" +
-                    (string.IsNullOrEmpty(context.DaclipWeightsPath) ? "" : $" (weights given: {context.DaclipWeightsPath})") +
-                    "; use niqe, critic or an ensemble of them");
+                throw new RgsudException($"scorer '{info.Name}' is not implemented in this build");
         }
+    }
+
+    private static DaClipScorer CreateDaClip(ScorerContext context)
+    {
+        // Never a fallback: without weights there is no DA-CLIP score.
+        if (string.IsNullOrEmpty(context.DaclipWeightsPath))
+            throw new RgsudException("scorer 'daclip' needs weights: set ScorerContext.DaclipWeightsPath (rgsud score --model FILE, " +
+                "rgsud train --daclip-weights FILE) to a safetensors file converted from DA-CLIP's daclip_ViT-B-32.pt with " +
+                "tools/convert_daclip.py (docs/weights.md); Rgsud ships no DA-CLIP weights");
+        return DaClipScorer.Load(context.DaclipWeightsPath, context.DaClipOptions, context.Device);
     }
 
     private static RainCritic CreateCritic(ScorerContext context)

@@ -29,11 +29,17 @@ public sealed record ScorerContext
     /// <summary>Receives the critic's training progress.</summary>
     public IProgress<RainCriticProgress>? CriticProgress { get; init; }
 
-    /// <summary>The device learned scorers run on; the CPU when null. NIQE always runs on the CPU.</summary>
+    /// <summary>The device learned scorers (critic, DA-CLIP) run on; the CPU when null. NIQE always runs on the CPU.</summary>
     public Device? Device { get; init; }
 
-    /// <summary>Weights of the DA-CLIP scorer (not implemented in this build).</summary>
+    /// <summary>
+    /// DA-CLIP weights in Rgsud's format: a safetensors file converted from <c>daclip_ViT-B-32.pt</c> with
+    /// <c>tools/convert_daclip.py</c> (docs/weights.md). Required by <c>daclip</c>.
+    /// </summary>
     public string? DaclipWeightsPath { get; init; }
+
+    /// <summary>Options of the DA-CLIP scorer (preprocessing, reward degradation, batch size); the defaults when null.</summary>
+    public DaClip.DaClipOptions? DaClipOptions { get; init; }
 
     /// <summary>The normalisation of <c>ensemble:</c> specs without an <c>@mode</c>; <see cref="Normalization.FixedAffine"/> when null.</summary>
     public Normalization? EnsembleNormalization { get; init; }

@@ -2,9 +2,11 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Rgsud.Abstractions;
 using Rgsud.Imaging;
+using Rgsud.Rewards.DaClip;
 using Rgsud.Rewards.Hosting;
 using Rgsud.Rewards.Niqe;
 using Rgsud.Rewards.Scorers;
+using Rgsud.Rewards.Tests.DaClip;
 using Rgsud.Testing;
 using Xunit.Abstractions;
 
@@ -25,7 +27,12 @@ public sealed class ScorerCatalogTests(ITestOutputHelper output)
         Assert.Equal(ScoreDirection.HigherIsBetter, critic.Direction);
         Assert.Equal("[0, 1]", critic.RangeText);
         Assert.True(critic.NeedsTraining);
-        Assert.False(ScorerCatalog.Describe("daclip").Implemented);
+        var daclip = ScorerCatalog.Describe("daclip");
+        Assert.True(daclip.Implemented);
+        Assert.True(daclip.NeedsWeights);
+        Assert.False(daclip.NeedsTraining);
+        Assert.Equal(ScoreDirection.HigherIsBetter, daclip.Direction);
+        Assert.Equal("[0, 1]", daclip.RangeText);
         var ens = ScorerCatalog.Describe("ensemble@rank:niqe*0.5+critic");
         Assert.Equal(ScoreDirection.HigherIsBetter, ens.Direction);
         Assert.True(ens.NeedsTraining);
@@ -46,10 +53,38 @@ public sealed class ScorerCatalogTests(ITestOutputHelper output)
         Assert.Equal(message, Assert.Throws<RgsudException>(() => ScorerCatalog.Create(spec)).Message);
 
     [Fact]
-    public void Create_DaClip_SaysItNeedsWeights()
+    public void Create_DaClip_WithoutWeights_ThrowsAndNeverFallsBack()
     {
-        var ex = Assert.Throws<RgsudException>(() => ScorerCatalog.Create("daclip"));
-        Assert.StartsWith("daclip needs weights: ", ex.Message, StringComparison.Ordinal);
+        const string Expected = "scorer 'daclip' needs weights: set ScorerContext.DaclipWeightsPath";
+        Assert.StartsWith(Expected, Assert.Throws<RgsudException>(() => ScorerCatalog.Create("daclip")).Message, StringComparison.Ordinal);
+        // Not even inside an ensemble whose other member is available.
+        using var tmp = new TempFolder();
+        var niqe = tmp.File("niqe.json");
+        using (var image = TestImages.Synthetic(192, 192)) NiqeModel.Fit(new[] { image, image }, new NiqeFitOptions { SharpnessThreshold = 0 }).SaveJson(niqe);
+        Assert.StartsWith(Expected, Assert.Throws<RgsudException>(() =>
+            ScorerCatalog.Create("ensemble:niqe+daclip", new ScorerContext { NiqeModelPath = niqe })).Message, StringComparison.Ordinal);
+        var missing = tmp.File("missing.safetensors");
+        Assert.Equal(missing, Assert.Throws<RgsudWeightsException>(() =>
+            ScorerCatalog.Create("daclip", new ScorerContext { DaclipWeightsPath = missing })).FilePath);
+    }
+
+    [Fact]
+    public void Create_DaClip_FromConvertedWeights_WithOptions()
+    {
+        using var tmp = new TempFolder();
+        var path = tmp.File("daclip.safetensors");
+        DaClipTestModels.SaveRandom(path);
+        var context = new ScorerContext
+        {
+            DaclipWeightsPath = path,
+            DaClipOptions = new DaClipOptions { RewardDegradation = DaClipScorer.Raindrop, Preprocess = DaClipPreprocess.Resize224 },
+        };
+        using var scorer = Assert.IsType<DaClipScorer>(ScorerCatalog.Create("DaCLIP", context));
+        Assert.Equal(DaClipScorer.Raindrop, scorer.Options.RewardDegradation);
+        Assert.Equal(DaClipPreprocess.Resize224, scorer.Options.Preprocess);
+        using var image = TestImages.Synthetic(64, 96);
+        using var score = scorer.Score(image);
+        Assert.InRange(score.item<double>(), 0, 1);
     }
 
     [Fact]
@@ -152,7 +187,7 @@ public sealed class ScorerCatalogTests(ITestOutputHelper output)
         var descriptor = Assert.Single(services, d => d.ServiceType == typeof(IRewardScorer));
         Assert.Equal(ServiceLifetime.Singleton, descriptor.Lifetime);
         // Created on first use: the factory runs the catalog.
-        Assert.StartsWith("daclip needs weights", Assert.Throws<RgsudException>(() => descriptor.ImplementationFactory!(null!)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("scorer 'daclip' needs weights", Assert.Throws<RgsudException>(() => descriptor.ImplementationFactory!(null!)).Message, StringComparison.Ordinal);
     }
 
     private static double ScoreOne(EnsembleScorer e, string path)
