@@ -11,6 +11,7 @@ using Rgsud.Networks.Methods.CycleGan;
 using Rgsud.Networks;
 using Rgsud.Rewards.Niqe;
 using Rgsud.Rewards.Scorers;
+using Rgsud.Runtime;
 using Rgsud.Strategy.Banks;
 using Rgsud.Strategy.SelfReinforcementLosses;
 using Rgsud.Strategy.Synthesizers;
@@ -56,13 +57,16 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its newest valid checkpoint." };
         var onBadFile = new Option<string>("--on-bad-file") { Description = "skip (with a warning) or fail.", DefaultValueFactory = _ => "skip" };
         onBadFile.AcceptOnlyFromAmong("skip", "fail");
+        var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Write a checkpoint every N steps (default: a quarter of --iterations, at most 1000)." };
+        var keepCheckpoints = new Option<int?>("--keep-checkpoints") { Description = "Complete checkpoints kept on disk (default 2)." };
+        var maxSkipped = new Option<int?>("--max-skipped-steps") { Description = "Stop after N consecutive steps whose updates were skipped for non-finite values (default 20)." };
         var inBatch = new Option<string>("--in-batch-recycling") { Description = "off, between or instead (beyond the paper).", DefaultValueFactory = _ => "off" };
         inBatch.AcceptOnlyFromAmong("off", "between", "instead");
 
         var command = new Command("train", "Train an unpaired deraining method, with the RGSUD self-reinforcement strategy by default.")
         {
             rainy, clean, output, method, derainer, strategy, scorer, niqeModel, iterations, minutes, stage1, recycleEvery,
-            crop, batch, seed, device, preset, resume, onBadFile, inBatch, logEvery,
+            crop, batch, seed, device, preset, resume, onBadFile, inBatch, logEvery, checkpointEvery, keepCheckpoints, maxSkipped,
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(console.Guard(() =>
         {
@@ -73,7 +77,8 @@ internal static class TrainCommand
                 parseResult.GetValue(minutes), parseResult.GetValue(stage1), parseResult.GetValue(recycleEvery),
                 parseResult.GetValue(crop), parseResult.GetValue(batch), parseResult.GetValue(seed),
                 parseResult.GetValue(device)!, parseResult.GetValue(preset)!, parseResult.GetValue(resume),
-                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!, parseResult.GetValue(logEvery));
+                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!, parseResult.GetValue(logEvery),
+                parseResult.GetValue(checkpointEvery), parseResult.GetValue(keepCheckpoints), parseResult.GetValue(maxSkipped));
             return Run(console, request, cancellationToken);
         })));
         return command;
@@ -108,7 +113,18 @@ internal static class TrainCommand
         if (r.Crop is { } c) options.CropSize = c;
         if (r.Batch is { } b) options.BatchSize = b;
         if (r.LogEvery is { } every) options.LogEvery = every;
-        SelfReinforcementOptionsValidator.ThrowIfInvalid(options);
+        if (r.CheckpointEvery is { } ce) options.CheckpointEvery = ce;
+        if (r.KeepCheckpoints is { } keep) options.KeepCheckpoints = keep;
+        if (r.MaxSkippedSteps is { } maxSkipped) options.MaxConsecutiveSkippedSteps = maxSkipped;
+        try
+        {
+            SelfReinforcementOptionsValidator.ThrowIfInvalid(options);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            throw new RgsudException("invalid training options: " + string.Join(" ", e.Failures), e);
+        }
+        console.Out.WriteLine($"runtime: {RgsudRuntime.EnsureInitialized()}");
 
         var device = r.Device == "cuda" ? CudaOrThrow() : CPU;
         var outDir = Path.GetFullPath(r.Out);
@@ -141,7 +157,7 @@ internal static class TrainCommand
                 new MseSelfReinforcementLoss(options.Lambda2), options, outDir);
             if (r.Resume)
             {
-                var from = trainer.Resume();
+                var from = trainer.Resume((dir, why) => console.Warn($"checkpoint {dir} is unusable: {why}; falling back to an older one"));
                 console.Out.WriteLine(from is null ? "no checkpoint to resume: starting afresh" : $"resuming at step {from}");
             }
             WriteOptions(outDir, r, options, network);
@@ -150,7 +166,7 @@ internal static class TrainCommand
             Derainer.Save(outDir, network, null, method.Derainer);
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(result.Cancelled ? "stopped" : "finished")} at step {result.StepsCompleted}; stage 2 from {result.Stage2StartStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}; " +
-                $"skipped updates {result.SkippedUpdates}; bank {Describe(result.Bank)}; training {result.TrainingTime.TotalSeconds:F0} s, recycling {result.RecyclingTime.TotalSeconds:F0} s"));
+                $"skipped updates {result.SkippedUpdates}; skipped files {data.Skipped.Count}; bank {Describe(result.Bank)}; training {result.TrainingTime.TotalSeconds:F0} s, recycling {result.RecyclingTime.TotalSeconds:F0} s"));
             console.Out.WriteLine($"model: {Path.Combine(outDir, Derainer.DescriptionFileName)} (rgsud derain --model {outDir} ...)");
             return result.Cancelled ? CliApp.Failure : CliApp.Success;
         }
@@ -256,4 +272,5 @@ internal static class TrainCommand
 internal sealed record TrainRequest(
     string Rainy, string Clean, string Out, string Method, string? Derainer, string Strategy, string Scorer, string? NiqeModel,
     long? Iterations, double? Minutes, long? Stage1, int? RecycleEvery, int? Crop, int? Batch, long Seed, string Device,
-    string Preset, bool Resume, string OnBadFile, string InBatch, int? LogEvery);
+    string Preset, bool Resume, string OnBadFile, string InBatch, int? LogEvery,
+    int? CheckpointEvery = null, int? KeepCheckpoints = null, int? MaxSkippedSteps = null);
