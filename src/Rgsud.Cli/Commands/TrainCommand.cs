@@ -11,6 +11,7 @@ using Rgsud.Networks.Methods.CycleGan;
 using Rgsud.Networks;
 using Rgsud.Rewards.Niqe;
 using Rgsud.Rewards.Scorers;
+using Rgsud.Runtime;
 using Rgsud.Strategy.Banks;
 using Rgsud.Strategy.SelfReinforcementLosses;
 using Rgsud.Strategy.Synthesizers;
@@ -58,13 +59,16 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its newest valid checkpoint." };
         var onBadFile = new Option<string>("--on-bad-file") { Description = "skip (with a warning) or fail.", DefaultValueFactory = _ => "skip" };
         onBadFile.AcceptOnlyFromAmong("skip", "fail");
+        var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Write a checkpoint every N steps (default: a quarter of --iterations, at most 1000)." };
+        var keepCheckpoints = new Option<int?>("--keep-checkpoints") { Description = "Complete checkpoints kept on disk (default 2)." };
+        var maxSkipped = new Option<int?>("--max-skipped-steps") { Description = "Stop after N consecutive steps whose updates were skipped for non-finite values (default 20)." };
         var inBatch = new Option<string>("--in-batch-recycling") { Description = "off, between or instead (beyond the paper).", DefaultValueFactory = _ => "off" };
         inBatch.AcceptOnlyFromAmong("off", "between", "instead");
 
         var command = new Command("train", "Train an unpaired deraining method, with the RGSUD self-reinforcement strategy by default.")
         {
             rainy, clean, output, method, derainer, strategy, scorer, niqeModel, daclipWeights, iterations, minutes, stage1, recycleEvery,
-            crop, batch, seed, device, preset, resume, onBadFile, inBatch, logEvery, vgg19,
+            crop, batch, seed, device, preset, resume, onBadFile, inBatch, logEvery, vgg19, checkpointEvery, keepCheckpoints, maxSkipped,
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(console.Guard(() =>
         {
@@ -75,7 +79,8 @@ internal static class TrainCommand
                 parseResult.GetValue(minutes), parseResult.GetValue(stage1), parseResult.GetValue(recycleEvery),
                 parseResult.GetValue(crop), parseResult.GetValue(batch), parseResult.GetValue(seed),
                 parseResult.GetValue(device)!, parseResult.GetValue(preset)!, parseResult.GetValue(resume),
-                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!, parseResult.GetValue(logEvery))
+                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!, parseResult.GetValue(logEvery),
+                parseResult.GetValue(checkpointEvery), parseResult.GetValue(keepCheckpoints), parseResult.GetValue(maxSkipped))
             {
                 DaclipWeights = parseResult.GetValue(daclipWeights),
                 Vgg19Weights = parseResult.GetValue(vgg19),
@@ -114,7 +119,17 @@ internal static class TrainCommand
         if (r.Crop is { } c) options.CropSize = c;
         if (r.Batch is { } b) options.BatchSize = b;
         if (r.LogEvery is { } every) options.LogEvery = every;
-        SelfReinforcementOptionsValidator.ThrowIfInvalid(options);
+        if (r.CheckpointEvery is { } ce) options.CheckpointEvery = ce;
+        if (r.KeepCheckpoints is { } keep) options.KeepCheckpoints = keep;
+        if (r.MaxSkippedSteps is { } maxSkipped) options.MaxConsecutiveSkippedSteps = maxSkipped;
+        try
+        {
+            SelfReinforcementOptionsValidator.ThrowIfInvalid(options);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            throw new RgsudException("invalid training options: " + string.Join(" ", e.Failures), e);
+        }
         // Fail before loading data and networks: DA-CLIP has no default weights and no fallback.
         if (options.Strategy != StrategyMode.None && r.Scorer.Contains("daclip", StringComparison.OrdinalIgnoreCase))
         {
@@ -123,6 +138,7 @@ internal static class TrainCommand
                     "with tools/convert_daclip.py (docs/weights.md); Rgsud ships none");
             if (!File.Exists(r.DaclipWeights)) throw new RgsudFileException(r.DaclipWeights, "--daclip-weights: file not found");
         }
+        console.Out.WriteLine($"runtime: {RgsudRuntime.EnsureInitialized()}");
 
         var device = r.Device == "cuda" ? CudaOrThrow() : CPU;
         var outDir = Path.GetFullPath(r.Out);
@@ -157,7 +173,7 @@ internal static class TrainCommand
                 new MseSelfReinforcementLoss(options.Lambda2), options, outDir);
             if (r.Resume)
             {
-                var from = trainer.Resume();
+                var from = trainer.Resume((dir, why) => console.Warn($"checkpoint {dir} is unusable: {why}; falling back to an older one"));
                 console.Out.WriteLine(from is null ? "no checkpoint to resume: starting afresh" : $"resuming at step {from}");
             }
             WriteOptions(outDir, r, options, network);
@@ -166,7 +182,7 @@ internal static class TrainCommand
             Derainer.Save(outDir, network, null, method.Derainer);
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(result.Cancelled ? "stopped" : "finished")} at step {result.StepsCompleted}; stage 2 from {result.Stage2StartStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}; " +
-                $"skipped updates {result.SkippedUpdates}; bank {Describe(result.Bank)}; training {result.TrainingTime.TotalSeconds:F0} s, recycling {result.RecyclingTime.TotalSeconds:F0} s"));
+                $"skipped updates {result.SkippedUpdates}; skipped files {data.Skipped.Count}; bank {Describe(result.Bank)}; training {result.TrainingTime.TotalSeconds:F0} s, recycling {result.RecyclingTime.TotalSeconds:F0} s"));
             console.Out.WriteLine($"model: {Path.Combine(outDir, Derainer.DescriptionFileName)} (rgsud derain --model {outDir} ...)");
             return result.Cancelled ? CliApp.Failure : CliApp.Success;
         }
@@ -276,7 +292,8 @@ internal static class TrainCommand
 internal sealed record TrainRequest(
     string Rainy, string Clean, string Out, string Method, string? Derainer, string Strategy, string Scorer, string? NiqeModel,
     long? Iterations, double? Minutes, long? Stage1, int? RecycleEvery, int? Crop, int? Batch, long Seed, string Device,
-    string Preset, bool Resume, string OnBadFile, string InBatch, int? LogEvery)
+    string Preset, bool Resume, string OnBadFile, string InBatch, int? LogEvery,
+    int? CheckpointEvery = null, int? KeepCheckpoints = null, int? MaxSkippedSteps = null)
 {
     /// <summary>DA-CLIP weights for <c>--scorer daclip</c> (<c>--daclip-weights</c>).</summary>
     public string? DaclipWeights { get; init; }
@@ -284,3 +301,4 @@ internal sealed record TrainRequest(
     /// <summary>torchvision VGG19 weights for CSUD's perceptual term (<c>--vgg19-weights</c>).</summary>
     public string? Vgg19Weights { get; init; }
 }
+

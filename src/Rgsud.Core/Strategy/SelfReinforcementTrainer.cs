@@ -46,6 +46,8 @@ public sealed class SelfReinforcementTrainer
     private long skippedUpdates;
     private int consecutiveSkipped;
     private bool inputsScored;
+    private string? resumedFrom;
+    private readonly List<string> unusableCheckpoints = [];
 
     /// <summary>
     /// Creates a trainer. <paramref name="runDirectory"/> (optional) receives <c>log.jsonl</c>,
@@ -97,15 +99,23 @@ public sealed class SelfReinforcementTrainer
 
     /// <summary>
     /// Restores the newest valid checkpoint of the run directory, if any (corrupt ones are reported and skipped).
-    /// Returns the step it resumes from, or null when there was nothing to resume.
+    /// Returns the step it resumes from, or null when there was nothing to resume. Each unusable checkpoint is
+    /// logged, written to <c>log.jsonl</c> by the next <see cref="Train"/> and reported to
+    /// <paramref name="onUnusable"/> (folder, reason).
     /// </summary>
-    public long? Resume()
+    public long? Resume(Action<string, string>? onUnusable = null)
     {
         if (CheckpointDirectory is null) return null;
         var store = new CheckpointStore(CheckpointDirectory, options.KeepCheckpoints);
-        var latest = store.FindLatestValid((dir, why) => logger.LogWarning("Checkpoint {Checkpoint} is unusable: {Reason}; trying an older one.", dir, why));
+        var latest = store.FindLatestValid((dir, why) =>
+        {
+            logger.LogWarning("Checkpoint {Checkpoint} is unusable: {Reason}; trying an older one.", dir, why);
+            unusableCheckpoints.Add($"{Path.GetFileName(dir)}: {why}");
+            onUnusable?.Invoke(dir, why);
+        });
         if (latest is null) return null;
         LoadCheckpoint(latest.Directory);
+        resumedFrom = Path.GetFileName(latest.Directory);
         logger.LogInformation("Resumed from {Checkpoint} at step {Step}.", latest.Directory, step);
         return step;
     }
@@ -179,6 +189,15 @@ public sealed class SelfReinforcementTrainer
         int sumCount = 0;
         bool cancelled = false;
         objective.CaptureOutputs = rgsud && options.InBatchRecycling != InBatchRecycling.Off;
+        log?.WriteEvent(step, "start", new Dictionary<string, object?>
+        {
+            ["resumedFrom"] = resumedFrom,
+            ["unusableCheckpoints"] = unusableCheckpoints.ToList(),
+            ["skippedFiles"] = data.Skipped.Count,
+            ["skippedFileList"] = data.Skipped.Select(f => $"{f.Path}: {f.Reason}").ToList(),
+            ["selfCheck"] = RgsudRuntime.Report?.SelfCheck?.ToString() ?? "skipped",
+        });
+        unusableCheckpoints.Clear();
 
         if (rgsud && !inputsScored)
         {
@@ -229,11 +248,29 @@ public sealed class SelfReinforcementTrainer
                 skippedUpdates += result.SkippedUpdates;
                 consecutiveSkipped++;
                 logger.LogWarning("Step {Step}: {Count} update(s) skipped (non-finite loss or gradient).", step, result.SkippedUpdates);
+                log?.WriteEvent(step, "skipped-update", new Dictionary<string, object?>
+                {
+                    ["count"] = result.SkippedUpdates,
+                    ["consecutiveSteps"] = consecutiveSkipped,
+                    ["totalSkippedUpdates"] = skippedUpdates,
+                });
                 if (consecutiveSkipped >= options.MaxConsecutiveSkippedSteps)
-                    throw new RgsudNumericsException(
+                {
+                    var last = CheckpointDirectory is null ? null : new CheckpointStore(CheckpointDirectory, options.KeepCheckpoints).List().LastOrDefault();
+                    var message =
                         $"training stopped at step {step}: {consecutiveSkipped} consecutive steps had non-finite losses or gradients " +
-                        $"(SelfReinforcementOptions.MaxConsecutiveSkippedSteps = {options.MaxConsecutiveSkippedSteps}). The weights were not updated by " +
-                        "those steps; the last good checkpoint is kept" + (CheckpointDirectory is null ? "." : $" in {CheckpointDirectory}."));
+                        $"(the limit N = {options.MaxConsecutiveSkippedSteps}, SelfReinforcementOptions.MaxConsecutiveSkippedSteps / --max-skipped-steps). " +
+                        "The weights were not updated by those steps; " +
+                        (last is null ? "no checkpoint had been written yet." : $"the last good checkpoint is kept: {last.Directory}.");
+                    log?.WriteEvent(step, "stopped", new Dictionary<string, object?>
+                    {
+                        ["reason"] = "non-finite",
+                        ["consecutiveSteps"] = consecutiveSkipped,
+                        ["limit"] = options.MaxConsecutiveSkippedSteps,
+                        ["lastCheckpoint"] = last is null ? null : Path.GetFileName(last.Directory),
+                    });
+                    throw new RgsudNumericsException(message);
+                }
             }
             else
             {

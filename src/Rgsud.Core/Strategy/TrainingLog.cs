@@ -9,7 +9,8 @@ namespace Rgsud.Strategy;
 /// <summary>
 /// <c>log.jsonl</c>: one JSON object per logged step — <c>step</c>, <c>stage</c>, <c>losses</c> {name: value},
 /// <c>bank</c> {<c>filled</c>, <c>meanScore</c>, <c>accepted</c>} — and one per recycling pass (<c>event</c>:
-/// "pass"). Each line is flushed as written; on resume, lines past the checkpoint's step are dropped.
+/// "pass"), plus event lines (<c>event</c>: "start" — with the checkpoint resumed from, unusable checkpoints met,
+/// skipped input files and the numerics self-check —, "skipped-update" and "stopped"). Each line is flushed as written; on resume, lines past the checkpoint's step are dropped.
 /// </summary>
 public sealed class TrainingLog : IDisposable
 {
@@ -68,6 +69,44 @@ public sealed class TrainingLog : IDisposable
         AppendBank(sb, bank);
         sb.Append('}');
         WriteLine(sb.ToString());
+    }
+
+    /// <summary>
+    /// Appends an event line: <c>{"step":N,"event":name, ...fields}</c>. Field values may be strings, numbers,
+    /// booleans, null or lists of strings (anything else is written as its invariant string).
+    /// </summary>
+    public void WriteEvent(long step, string name, IReadOnlyDictionary<string, object?>? fields = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("step", step);
+            json.WriteString("event", name);
+            foreach (var (key, value) in fields ?? new Dictionary<string, object?>())
+            {
+                json.WritePropertyName(key);
+                switch (value)
+                {
+                    case null: json.WriteNullValue(); break;
+                    case string text: json.WriteStringValue(text); break;
+                    case bool flag: json.WriteBooleanValue(flag); break;
+                    case int i: json.WriteNumberValue(i); break;
+                    case long l: json.WriteNumberValue(l); break;
+                    case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
+                    case double: json.WriteNullValue(); break;
+                    case IEnumerable<string> list:
+                        json.WriteStartArray();
+                        foreach (var item in list) json.WriteStringValue(item);
+                        json.WriteEndArray();
+                        break;
+                    default: json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+                }
+            }
+            json.WriteEndObject();
+        }
+        WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
     /// <inheritdoc />

@@ -34,26 +34,9 @@ public static class ModuleWeights
 
         var header = SafeTensors.ReadHeader(path);
         var state = module.state_dict();
-        var missing = state.Keys.Where(k => !header.ByName.ContainsKey(k)).ToList();
-        var unexpected = header.Tensors.Select(t => t.Name).Where(n => !state.ContainsKey(n)).ToList();
-        var mismatched = new List<string>();
-        foreach (var (name, target) in state)
-        {
-            if (!header.ByName.TryGetValue(name, out var info)) continue;
-            var sameShape = info.Shape.SequenceEqual(target.shape);
-            var sameType = SafeTensorsDTypes.ToScalarType(info.DType) == target.dtype;
-            // Not strict: a dtype difference is converted by copy_, a shape difference never is.
-            if (sameShape && (sameType || !strict)) continue;
-            mismatched.Add($"{name}: file {info.ShapeText} {SafeTensorsDTypes.ToName(info.DType)} vs module [{string.Join(", ", target.shape)}] {target.dtype}");
-        }
-
-        if (mismatched.Count > 0 || (strict && missing.Count + unexpected.Count > 0))
-        {
-            IReadOnlyList<string> reportMissing = strict ? missing : [];
-            IReadOnlyList<string> reportUnexpected = strict ? unexpected : [];
-            throw new RgsudWeightsException(path, Describe(module, reportMissing, reportUnexpected, mismatched),
-                reportMissing, reportUnexpected, mismatched);
-        }
+        var (missing, unexpected) = Check(module, path, state,
+            header.Tensors.Select(t => (t.Name, (IReadOnlyList<long>)t.Shape, SafeTensorsDTypes.ToScalarType(t.DType), $"{t.ShapeText} {SafeTensorsDTypes.ToName(t.DType)}")),
+            strict);
 
         var wanted = state.Keys.Where(header.ByName.ContainsKey).ToHashSet(StringComparer.Ordinal);
         var loaded = new List<string>();
@@ -69,6 +52,72 @@ public static class ModuleWeights
             }
         }
         return new WeightsLoadResult(loaded, missing, unexpected);
+    }
+
+    /// <summary>
+    /// Copies a PyTorch state dict saved with <c>torch.save(model.state_dict(), path)</c> (zip format; <c>.pth</c>,
+    /// <c>.pt</c>) into <paramref name="module"/>, with the checks of <see cref="Load"/>. The file is read only
+    /// through <see cref="PyTorchWeights"/>: its pickle is scanned first and refused when it names any global a plain
+    /// state dict does not need (for example <c>posix.system</c>), so nothing in the file is ever executed. The file
+    /// is checked against the module before anything is copied, so a failed load leaves the module unchanged.
+    /// </summary>
+    /// <param name="module">The module to fill.</param>
+    /// <param name="path">A PyTorch zip checkpoint holding a state dict.</param>
+    /// <param name="strict">As for <see cref="Load"/>.</param>
+    /// <returns>The names loaded, missing and unexpected.</returns>
+    /// <exception cref="RgsudWeightsException">The file is refused, malformed, or does not match the module.</exception>
+    public static WeightsLoadResult LoadPyTorch(nn.Module module, string path, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        RgsudRuntime.EnsureInitialized();
+
+        var infos = PyTorchWeights.Inspect(path);
+        var state = module.state_dict();
+        var (missing, unexpected) = Check(module, path, state,
+            infos.Select(t => (t.Name, (IReadOnlyList<long>)t.Shape, t.DType, $"[{string.Join(", ", t.Shape)}] {t.DType}")), strict);
+
+        var loaded = new List<string>();
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            var tensors = PyTorchWeights.Read(path);
+            foreach (var (name, target) in state)
+            {
+                if (!tensors.TryGetValue(name, out var source)) continue;
+                target.copy_(source);
+                loaded.Add(name);
+            }
+        }
+        return new WeightsLoadResult(loaded, missing, unexpected);
+    }
+
+    /// <summary>Compares a file's tensors with the module's state dict; throws when they do not match.</summary>
+    private static (List<string> Missing, List<string> Unexpected) Check(nn.Module module, string path, Dictionary<string, Tensor> state,
+        IEnumerable<(string Name, IReadOnlyList<long> Shape, ScalarType DType, string Description)> fileTensors, bool strict)
+    {
+        var file = fileTensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var missing = state.Keys.Where(k => !file.ContainsKey(k)).ToList();
+        var unexpected = file.Keys.Where(n => !state.ContainsKey(n)).ToList();
+        var mismatched = new List<string>();
+        foreach (var (name, target) in state)
+        {
+            if (!file.TryGetValue(name, out var info)) continue;
+            var sameShape = info.Shape.SequenceEqual(target.shape);
+            var sameType = info.DType == target.dtype;
+            // Not strict: a dtype difference is converted by copy_, a shape difference never is.
+            if (sameShape && (sameType || !strict)) continue;
+            mismatched.Add($"{name}: file {info.Description} vs module [{string.Join(", ", target.shape)}] {target.dtype}");
+        }
+
+        if (mismatched.Count > 0 || (strict && missing.Count + unexpected.Count > 0))
+        {
+            IReadOnlyList<string> reportMissing = strict ? missing : [];
+            IReadOnlyList<string> reportUnexpected = strict ? unexpected : [];
+            throw new RgsudWeightsException(path, Describe(module, reportMissing, reportUnexpected, mismatched),
+                reportMissing, reportUnexpected, mismatched);
+        }
+        return (missing, unexpected);
     }
 
     /// <summary>
