@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# README's test command: sets up what a fresh machine lacks, then builds and runs every test.
+# README's test command: sets up what a fresh machine lacks, then builds and runs every test, the package checks
+# and the consumer test (scripts/check-packages.sh, scripts/consumer-test.sh).
 #   scripts/test.sh [extra dotnet test arguments]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +23,15 @@ rc=${PIPESTATUS[0]}
 if [ "$rc" -eq 0 ]; then
   dotnet test Rgsud.sln -c Release --no-build -m:1 --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log"
   rc=${PIPESTATUS[0]}
+fi
+# Then what a package user gets (docs/packages.md): central versions, the allowlist of restored packages and known
+# vulnerabilities; then pack, install into a fresh app, run README's quick-start and the tool
+# (RGSUD_SKIP_CONSUMER_TEST=1 skips the consumer test).
+if [ "$rc" -eq 0 ]; then
+  bash scripts/check-packages.sh || { echo "rgsud: package checks failed" >&2; rc=1; }
+  bash scripts/consumer-test.sh --no-build || { echo "rgsud: consumer test failed" >&2; rc=1; }
+else
+  echo "rgsud: build or tests failed: package checks and consumer test not run"
 fi
 set -e
 
