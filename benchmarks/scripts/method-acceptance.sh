@@ -31,7 +31,7 @@ rgsud=(dotnet "$root/src/Rgsud.Cli/bin/Release/net10.0/rgsud.dll")
 mkdir -p "$out"
 
 mean_of() { # eval JSON -> "psnr ssim"
-  python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["mean"]; print(f"{m[\"psnr\"]:.3f} {m[\"ssim\"]:.4f}")' "$1"
+  python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["mean"]; print("%.3f %.4f" % (m["psnr"], m["ssim"]))' "$1"
 }
 
 "${rgsud[@]}" eval --pred "$data/dev/rainy" --gt "$data/dev/clean" --json "$out/input.json" >/dev/null
