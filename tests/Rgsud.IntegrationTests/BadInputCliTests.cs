@@ -8,37 +8,13 @@ using static TorchSharp.torch;
 namespace Rgsud.IntegrationTests;
 
 /// <summary>Issue 8 at the command line: the bad-file policy of <c>train</c>, empty folders, eval partners, options.</summary>
-public sealed class BadInputCliTests(ITestOutputHelper output) : IDisposable
+public sealed class BadInputCliTests(ITestOutputHelper output) : CliTestBase(output, "rgsud-bad-")
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("rgsud-bad-").FullName;
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private (int Code, string Out, string Err) Rgsud(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        output.WriteLine($"$ rgsud {string.Join(' ', args)}  -> {code}");
-        output.WriteLine(stdout.ToString());
-        if (stderr.ToString().Length > 0) output.WriteLine("stderr: " + stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     /// <summary>Two good rainy and clean images, plus three bad rainy files.</summary>
     private (string Rainy, string Clean, string[] Bad) Folders()
     {
-        var rainy = Directory.CreateDirectory(Path.Combine(dir, "rainy")).FullName;
-        var clean = Directory.CreateDirectory(Path.Combine(dir, "clean")).FullName;
+        var rainy = Directory.CreateDirectory(Path.Combine(Dir, "rainy")).FullName;
+        var clean = Directory.CreateDirectory(Path.Combine(Dir, "clean")).FullName;
         using var g = new Generator(5);
         for (int i = 0; i < 2; i++)
         {
@@ -65,7 +41,7 @@ public sealed class BadInputCliTests(ITestOutputHelper output) : IDisposable
     public void Train_skip_warns_per_file_counts_them_in_the_summary_and_the_log_and_runs_the_self_check()
     {
         var (rainy, clean, bad) = Folders();
-        var run = Path.Combine(dir, "run");
+        var run = Path.Combine(Dir, "run");
         var r = Rgsud(Train(rainy, clean, run, "--on-bad-file", "skip"));
         Assert.Equal(0, r.Code);
         Assert.Contains($"warning: skipping {bad[0]}: not a recognised image (unknown format)", r.Err, StringComparison.Ordinal);
@@ -87,7 +63,7 @@ public sealed class BadInputCliTests(ITestOutputHelper output) : IDisposable
     public void Train_fail_stops_at_the_first_bad_file_naming_it()
     {
         var (rainy, clean, bad) = Folders();
-        var r = Rgsud(Train(rainy, clean, Path.Combine(dir, "run"), "--on-bad-file", "fail"));
+        var r = Rgsud(Train(rainy, clean, Path.Combine(Dir, "run"), "--on-bad-file", "fail"));
         Assert.Equal(1, r.Code);
         Assert.Equal($"error: {bad[0]}: not a recognised image (unknown format)", r.Err.TrimEnd());
     }
@@ -96,8 +72,8 @@ public sealed class BadInputCliTests(ITestOutputHelper output) : IDisposable
     public void Train_with_an_empty_folder_names_the_folder()
     {
         var (_, clean, _) = Folders();
-        var empty = Directory.CreateDirectory(Path.Combine(dir, "empty rainy")).FullName;
-        var r = Rgsud(Train(empty, clean, Path.Combine(dir, "run")));
+        var empty = Directory.CreateDirectory(Path.Combine(Dir, "empty rainy")).FullName;
+        var r = Rgsud(Train(empty, clean, Path.Combine(Dir, "run")));
         Assert.Equal(1, r.Code);
         Assert.Equal($"error: {empty}: the rainy folder has no usable image", r.Err.TrimEnd());
     }
@@ -106,7 +82,7 @@ public sealed class BadInputCliTests(ITestOutputHelper output) : IDisposable
     public void Train_rejects_an_invalid_skip_limit_with_a_clear_message()
     {
         var (rainy, clean, _) = Folders();
-        var r = Rgsud(Train(rainy, clean, Path.Combine(dir, "run"), "--max-skipped-steps", "0"));
+        var r = Rgsud(Train(rainy, clean, Path.Combine(Dir, "run"), "--max-skipped-steps", "0"));
         Assert.Equal(1, r.Code);
         Assert.Equal("error: invalid training options: MaxConsecutiveSkippedSteps must be at least 1 (was 0).", r.Err.TrimEnd());
     }
@@ -114,8 +90,8 @@ public sealed class BadInputCliTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Eval_with_a_differently_sized_partner_names_both_files()
     {
-        var pred = Directory.CreateDirectory(Path.Combine(dir, "pred")).FullName;
-        var gt = Directory.CreateDirectory(Path.Combine(dir, "gt")).FullName;
+        var pred = Directory.CreateDirectory(Path.Combine(Dir, "pred")).FullName;
+        var gt = Directory.CreateDirectory(Path.Combine(Dir, "gt")).FullName;
         using (var scope = NewDisposeScope())
         {
             ImageIO.WritePng(rand(1, 3, 16, 14), Path.Combine(pred, "rain-1.png"));
@@ -131,8 +107,8 @@ public sealed class BadInputCliTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Eval_with_a_corrupt_or_tiny_prediction_names_the_file()
     {
-        var pred = Directory.CreateDirectory(Path.Combine(dir, "pred")).FullName;
-        var gt = Directory.CreateDirectory(Path.Combine(dir, "gt")).FullName;
+        var pred = Directory.CreateDirectory(Path.Combine(Dir, "pred")).FullName;
+        var gt = Directory.CreateDirectory(Path.Combine(Dir, "gt")).FullName;
         using (var scope = NewDisposeScope())
         {
             ImageIO.WritePng(rand(1, 3, 5, 7), Path.Combine(pred, "x-1.png"));

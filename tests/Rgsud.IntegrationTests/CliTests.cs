@@ -10,33 +10,9 @@ using static TorchSharp.torch;
 namespace Rgsud.IntegrationTests;
 
 /// <summary>The <c>rgsud</c> command line, run in-process.</summary>
-public sealed class CliTests(ITestOutputHelper output) : IDisposable
+public sealed class CliTests(ITestOutputHelper output) : CliTestBase(output, "rgsud-cli-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("rgsud-cli-").FullName;
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private (int Code, string Out, string Err) Rgsud(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        output.WriteLine($"$ rgsud {string.Join(' ', args)}  -> {code}");
-        output.WriteLine(stdout.ToString());
-        if (stderr.ToString().Length > 0) output.WriteLine("stderr: " + stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    private string Sub(params string[] parts) => Path.Combine([_dir, .. parts]);
+    private string Sub(params string[] parts) => Path.Combine([Dir, .. parts]);
 
     [SharedDataFact]
     public void Derain_ThenEval_TwoDevImages_WithJson()
@@ -157,7 +133,7 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Eval_NegativeCropBorder_IsAParseError()
     {
-        var r = Rgsud("eval", "--pred", _dir, "--gt", _dir, "--crop-border", "-1");
+        var r = Rgsud("eval", "--pred", Dir, "--gt", Dir, "--crop-border", "-1");
         Assert.NotEqual(0, r.Code);
         Assert.Contains("--crop-border must be 0 or more.", r.Err, StringComparison.Ordinal);
     }

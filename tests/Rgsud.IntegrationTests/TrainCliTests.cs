@@ -8,27 +8,12 @@ using static TorchSharp.torch;
 namespace Rgsud.IntegrationTests;
 
 /// <summary><c>rgsud train</c> end to end on tiny synthetic folders, then <c>derain --model</c> and <c>--resume</c>.</summary>
-public sealed class TrainCliTests(ITestOutputHelper output) : IDisposable
+public sealed class TrainCliTests(ITestOutputHelper output) : CliTestBase(output, "rgsud-train-")
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("rgsud-train-").FullName;
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
-    private (int Code, string Out, string Err) Rgsud(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        output.WriteLine($"$ rgsud {string.Join(' ', args)}  -> {code}");
-        output.WriteLine(stdout.ToString());
-        if (stderr.ToString().Length > 0) output.WriteLine("stderr: " + stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private (string Rainy, string Clean) Folders()
     {
-        var rainy = Directory.CreateDirectory(Path.Combine(dir, "rainy")).FullName;
-        var clean = Directory.CreateDirectory(Path.Combine(dir, "clean")).FullName;
+        var rainy = Directory.CreateDirectory(Path.Combine(Dir, "rainy")).FullName;
+        var clean = Directory.CreateDirectory(Path.Combine(Dir, "clean")).FullName;
         using var g = new Generator(3);
         for (int i = 0; i < 4; i++)
         {
@@ -45,7 +30,7 @@ public sealed class TrainCliTests(ITestOutputHelper output) : IDisposable
     public void Train_writes_the_run_folder_and_the_model_derains_and_resumes()
     {
         var (rainy, clean) = Folders();
-        var run = Path.Combine(dir, "run");
+        var run = Path.Combine(Dir, "run");
         string[] common = ["--rainy", rainy, "--clean", clean, "--out", run, "--method", "csud", "--derainer", "nafnet-small",
             "--crop", "32", "--batch", "1", "--recycle-every", "2", "--seed", "1", "--log-every", "1"];
         var first = Rgsud(["train", .. common, "--iterations", "4"]);
@@ -69,7 +54,7 @@ public sealed class TrainCliTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(Path.Combine(run, "derainer.safetensors")));
         Assert.Contains("nafnet-small", File.ReadAllText(Path.Combine(run, "derainer.json")), StringComparison.Ordinal);
 
-        var derained = Path.Combine(dir, "derained");
+        var derained = Path.Combine(Dir, "derained");
         var derain = Rgsud("derain", "--model", run, "--input", rainy, "--output", derained);
         Assert.Equal(0, derain.Code);
         Assert.Equal(4, Directory.GetFiles(derained, "*.png").Length);
@@ -87,9 +72,9 @@ public sealed class TrainCliTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Train_rejects_bad_folders_with_the_path()
     {
-        var missing = Path.Combine(dir, "nope");
+        var missing = Path.Combine(Dir, "nope");
         var (rainy, _) = Folders();
-        var result = Rgsud("train", "--rainy", rainy, "--clean", missing, "--out", Path.Combine(dir, "r"), "--iterations", "2");
+        var result = Rgsud("train", "--rainy", rainy, "--clean", missing, "--out", Path.Combine(Dir, "r"), "--iterations", "2");
         Assert.Equal(1, result.Code);
         Assert.Contains(missing, result.Err, StringComparison.Ordinal);
     }
