@@ -69,6 +69,32 @@ public sealed class TrainCliTests(ITestOutputHelper output) : CliTestBase(output
         Assert.Equal(6, File.ReadAllLines(Path.Combine(run, "log.jsonl")).Count(l => !l.Contains("\"event\"", StringComparison.Ordinal)));
     }
 
+    /// <summary>Any method with any built-in derainer, through the strategy's two stages, then derain with the run.</summary>
+    [Theory]
+    [InlineData("csud", "prenet")]
+    [InlineData("csud", "restormer-small")]
+    [InlineData("cyclegan", "nafnet-small")]
+    [InlineData("cyclegan", "prenet")]
+    public void Train_takes_any_method_and_derainer(string method, string network)
+    {
+        var (rainy, clean) = Folders();
+        var run = Path.Combine(Dir, $"run-{method}-{network}");
+        var result = Rgsud("train", "--rainy", rainy, "--clean", clean, "--out", run, "--method", method, "--derainer", network,
+            "--crop", "32", "--batch", "1", "--iterations", "2", "--recycle-every", "1", "--seed", "2", "--log-every", "1");
+        Assert.Equal(0, result.Code);
+        var steps = File.ReadAllLines(Path.Combine(run, "log.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(l => !l.TryGetProperty("event", out _)).ToList();
+        Assert.Equal([1, 2], steps.Select(s => s.GetProperty("stage").GetInt32()));
+        Assert.All(steps, s => Assert.All(s.GetProperty("losses").EnumerateObject(), l => Assert.True(double.IsFinite(l.Value.GetDouble()), l.Name)));
+        Assert.True(steps[1].GetProperty("losses").TryGetProperty("sr", out _), "stage 2 has the SR loss");
+        using (var description = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "derainer.json"))))
+            Assert.Contains(network, description.RootElement.GetRawText(), StringComparison.Ordinal);
+
+        var derained = Path.Combine(Dir, $"derained-{method}-{network}");
+        Assert.Equal(0, Rgsud("derain", "--model", run, "--input", rainy, "--output", derained).Code);
+        Assert.Equal(4, Directory.GetFiles(derained, "*.png").Length);
+    }
+
     [Fact]
     public void Train_rejects_bad_folders_with_the_path()
     {
