@@ -75,7 +75,7 @@ public sealed class CheckpointStore
                 var old = final + $"{OldMarker}{Guid.NewGuid():N}";
                 Directory.Move(final, old);
                 Directory.Move(temp, final);
-                Directory.Delete(old, recursive: true);
+                Discard(old);
             }
             else
             {
@@ -215,13 +215,36 @@ public sealed class CheckpointStore
     private void Prune()
     {
         var all = List();
-        foreach (var old in all.Take(Math.Max(0, all.Count - Keep))) TryDelete(old.Directory);
-        foreach (var stale in Directory.EnumerateDirectories(Root, ".tmp-*")) TryDelete(stale);
+        foreach (var old in all.Take(Math.Max(0, all.Count - Keep))) Discard(old.Directory);
         var kept = List();
         foreach (var orphan in Orphans().ToList())
         {
-            if (kept.Any(k => k.Step >= orphan.Step)) TryDelete(orphan.Directory);
+            if (kept.Any(k => k.Step >= orphan.Step)) Discard(orphan.Directory);
         }
+        foreach (var stale in Directory.EnumerateDirectories(Root, ".tmp-*")) TryDelete(stale);
+    }
+
+    /// <summary>
+    /// Deletes a checkpoint (or fallback) folder so that no crash can leave it half-deleted under a name that
+    /// <see cref="List"/> or the fallback search would read: it is first renamed (atomically) to a <c>.tmp-</c>
+    /// name, which the next prune sweeps away if this deletion is interrupted.
+    /// </summary>
+    private void Discard(string directory)
+    {
+        var doomed = Path.Combine(Root, $".tmp-discard-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.Move(directory, doomed);
+        }
+        catch (IOException)
+        {
+            return;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return;
+        }
+        TryDelete(doomed);
     }
 
     private static string Hash(string file)

@@ -34,6 +34,24 @@ public sealed class CheckpointStoreTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => store.Save(-1, _ => { }));
     }
 
+    /// <summary>
+    /// Pruning never deletes a listed folder in place (a kill during a recursive delete would leave a step-N without
+    /// its manifest, seen by the kill/resume loop): it renames it to <c>.tmp-discard-*</c> first, and a half-deleted
+    /// discard folder left by a crash is swept by the next save.
+    /// </summary>
+    [Fact]
+    public void Pruning_discards_through_a_temporary_name_and_sweeps_interrupted_discards()
+    {
+        var store = Store(keep: 1);
+        SaveWith(store, 2, "two");
+        var interrupted = Directory.CreateDirectory(Path.Combine(store.Root, ".tmp-discard-0123")).FullName;
+        File.WriteAllText(Path.Combine(interrupted, "state.txt"), "half deleted");
+        SaveWith(store, 4, "four");
+        Assert.Equal([4L], store.List().Select(c => c.Step));
+        Assert.Empty(Directory.GetDirectories(store.Root, ".tmp-*"));
+        Assert.Equal(["step-0000000004"], Directory.GetDirectories(store.Root).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void A_failed_write_leaves_no_checkpoint_and_no_temporary_folder()
     {
