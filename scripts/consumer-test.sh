@@ -126,7 +126,8 @@ def check(id_, deps, files, symbols, package_type=None):
 ext = "10.0.0"
 check("Rgsud.Core", {"TorchSharp": "0.107.0", "SixLabors.ImageSharp": "2.1.13",
       "Microsoft.Extensions.DependencyInjection.Abstractions": ext, "Microsoft.Extensions.Logging.Abstractions": ext,
-      "Microsoft.Extensions.Options": ext, "Microsoft.Extensions.Options.ConfigurationExtensions": ext},
+      "Microsoft.Extensions.Options": ext, "Microsoft.Extensions.Options.ConfigurationExtensions": ext,
+      "TorchSharp.PyBridge": "1.4.4"},
       [r"lib/net10\.0/Rgsud\.Core\.dll", r"lib/net10\.0/Rgsud\.Core\.xml"], True)
 for lib in ("Rgsud.Rewards", "Rgsud.Networks"):
     check(lib, {"Rgsud.Core": version, "TorchSharp": "0.107.0"}, [rf"lib/net10\.0/{lib}\.dll", rf"lib/net10\.0/{lib}\.xml"], True)
