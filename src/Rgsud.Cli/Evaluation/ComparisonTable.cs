@@ -29,7 +29,10 @@ internal sealed class ComparisonTable(string title, IReadOnlyList<ArmScores> row
     /// <summary>Writes the table to the console (rounded borders on a terminal, Markdown-style otherwise).</summary>
     public void Print(CliConsole console)
     {
-        var table = new Table { Border = console.Interactive ? TableBorder.Rounded : TableBorder.Markdown, Title = new TableTitle(Markup.Escape(Title)) };
+        // Redirected output gets the title as its own line: Spectre wraps a title to the table's width.
+        var table = new Table { Border = console.Interactive ? TableBorder.Rounded : TableBorder.Markdown };
+        if (console.Interactive) table.Title = new TableTitle(Markup.Escape(Title));
+        else console.Out.WriteLine(Title);
         table.AddColumn("method");
         table.AddColumn(new TableColumn("PSNR (dB, Y)").RightAligned());
         table.AddColumn(new TableColumn("SSIM (Y)").RightAligned());
