@@ -73,7 +73,8 @@ internal static class ReportPlots
         plot.Title(title);
         plot.XLabel("step");
         plot.YLabel("score");
-        plot.ShowLegend(Alignment.UpperRight);
+        // Upper left: a score that improves during training ends high on the right.
+        plot.ShowLegend(Alignment.UpperLeft);
         return new ReportPlot("report-bank-score.png", title, plot.GetImageBytes(Width, Height, ImageFormat.Png));
     }
 

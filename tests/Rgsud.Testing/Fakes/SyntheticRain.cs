@@ -4,14 +4,23 @@ using static TorchSharp.torch;
 namespace Rgsud.Testing.Fakes;
 
 /// <summary>
-/// Tiny synthetic unpaired data for tests, drawn with the library's own <see cref="ProceduralScenes"/> and
-/// <see cref="RainStreakRenderer"/>; the torch <see cref="Generator"/> only picks the seeds, so a test's data is
-/// reproducible from its generator's seed.
+/// Tiny synthetic unpaired data for tests: smooth random scenes (predictable for the strategy's mechanics tests; use
+/// <see cref="ProceduralScenes"/> for structured ones) and rain from the library's own <see cref="RainStreakRenderer"/>.
+/// Everything is drawn from the torch <see cref="Generator"/>, so a test's data is reproducible from its seed.
 /// </summary>
 public static class SyntheticRain
 {
-    /// <summary>A procedural clean scene <c>[1,3,size,size]</c> in [0,1] (size at least 16).</summary>
-    public static Tensor Scene(Generator generator, int size) => ProceduralScenes.Render(size, size, NextSeed(generator));
+    /// <summary>A smooth random clean image <c>[1,3,size,size]</c> in [0,1].</summary>
+    public static Tensor Scene(Generator generator, int size)
+    {
+        using var scope = NewDisposeScope();
+        var low = rand([1, 3, 4, 4], generator: generator);
+        var img = nn.functional.interpolate(low, [size, size], mode: InterpolationMode.Bilinear, align_corners: true);
+        return (img * 0.7 + 0.15).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A structured procedural clean scene <c>[1,3,size,size]</c> in [0,1] (size at least 16).</summary>
+    public static Tensor StructuredScene(Generator generator, int size) => ProceduralScenes.Render(size, size, NextSeed(generator));
 
     /// <summary>
     /// <paramref name="clean"/> with about <paramref name="streaks"/> bright streaks added (additive blend), each
