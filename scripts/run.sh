@@ -17,15 +17,6 @@ if [ "$#" -gt 0 ]; then
   exec "${rgsud[@]}" "$@"
 fi
 
-# Default job: derain the Rain100L dev images with the public PReNet weights and score them.
-shared="${RGSUD_SHARED:-$root/../shared}"
-if [ ! -f "$shared/weights/prenet6-rain100l.safetensors" ] || [ ! -d "$shared/data/rain100l/dev/rainy" ]; then
-  echo "rgsud: the default job needs ../shared (Rain100L dev images and PReNet weights), which is absent." >&2
-  echo "       Run any command instead, e.g. scripts/run.sh derain --network prenet --weights W --input DIR --output OUT" >&2
-  exit 2
-fi
-out="$root/out/prenet-dev"
-"${rgsud[@]}" derain --network prenet --weights "$shared/weights/prenet6-rain100l.safetensors" \
-  --input "$shared/data/rain100l/dev/rainy" --output "$out"
-"${rgsud[@]}" eval --pred "$out" --gt "$shared/data/rain100l/dev/clean" --json "$out/eval.json"
-echo "rgsud: derained images and eval.json are in $out"
+# Default job: the demo. It renders its own synthetic rain data, trains the base method and base + RGSUD with the
+# same seed, data and budget, evaluates both on held-out test pairs and writes out/demo/report.html.
+"${rgsud[@]}" demo --out "$root/out/demo"

@@ -30,11 +30,14 @@ internal static class CliApp
         var interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
         var console = new CliConsole(stdout, stderr, interactive);
 
-        var root = new RootCommand("rgsud: unpaired image deraining with Rgsud (train, derain, evaluate, score).");
+        var root = new RootCommand("rgsud: unpaired image deraining with Rgsud (demo, train, derain, evaluate, score, ablation, synth).");
         root.Subcommands.Add(DerainCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(ScoreCommand.Create(console));
+        root.Subcommands.Add(SynthCommand.Create(console));
+        root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(AblationCommand.Create(console));
 
         var parseResult = root.Parse(args);
         return parseResult.Invoke(new InvocationConfiguration

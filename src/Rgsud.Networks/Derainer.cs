@@ -5,6 +5,8 @@ using Rgsud.Imaging;
 using Rgsud.Inference;
 using Rgsud.Runtime;
 using Rgsud.Weights;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -115,7 +117,22 @@ public sealed class Derainer : IDisposable
         using (batched) return DerainerInference.Derain(Module, batched, Device, tiling);
     }
 
-    /// <summary>Derains an image file and writes the result as PNG.</summary>
+    /// <summary>
+    /// Derains an 8-bit RGB image (ImageSharp); returns a new image of the same size that the caller disposes. Large
+    /// images are derained tile by tile (see <see cref="TilingOptions"/>), so memory stays bounded.
+    /// </summary>
+    public Image<Rgb24> Derain(Image<Rgb24> image, TilingOptions? tiling = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var scope = NewDisposeScope();
+        using var input = ImageIO.FromImage(image);
+        return ImageIO.ToImage(Derain(input, tiling));
+    }
+
+    /// <summary>
+    /// Derains an image file (any format <see cref="ImageIO.Read(string, ImageReadOptions?)"/> reads) and writes the
+    /// result as PNG, atomically. Errors name the file (<see cref="RgsudImageException"/>).
+    /// </summary>
     public void DerainFile(string inputPath, string outputPath, TilingOptions? tiling = null)
     {
         using var scope = NewDisposeScope();

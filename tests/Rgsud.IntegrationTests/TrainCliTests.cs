@@ -54,6 +54,19 @@ public sealed class TrainCliTests(ITestOutputHelper output) : CliTestBase(output
         Assert.True(File.Exists(Path.Combine(run, "derainer.safetensors")));
         Assert.Contains("nafnet-small", File.ReadAllText(Path.Combine(run, "derainer.json")), StringComparison.Ordinal);
 
+        // report.html: self-contained (plots and the before/after grid inlined), plots also beside it as PNG files.
+        var report = File.ReadAllText(Path.Combine(run, "report.html"));
+        Assert.Contains(Path.Combine(run, "report.html"), first.Out, StringComparison.Ordinal);
+        Assert.StartsWith("<!DOCTYPE html>", report, StringComparison.Ordinal);
+        foreach (var heading in new[] { "Stage 1 losses", "Stage 2 losses", "Reward bank", "Before and after", "Timing", "Options" })
+            Assert.Contains(heading, report, StringComparison.Ordinal);
+        var inlined = report.Split("src=\"data:image/png;base64,").Length - 1;
+        Assert.True(inlined >= 4 + 4 * 2, $"{inlined} inlined images: 4 plots and 4 grid rows of rainy + derained (+ rewards)");
+        Assert.DoesNotContain("src=\"http", report, StringComparison.Ordinal);
+        foreach (var plot in new[] { "report-losses-stage1.png", "report-losses-stage2.png", "report-bank-score.png", "report-bank-activity.png" })
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(run, plot)).Take(4));
+        Assert.Contains("request.Method", report, StringComparison.Ordinal);
+
         var derained = Path.Combine(Dir, "derained");
         var derain = Rgsud("derain", "--model", run, "--input", rainy, "--output", derained);
         Assert.Equal(0, derain.Code);

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Rgsud.Abstractions;
 using Rgsud.Cli.Output;
+using Rgsud.Cli.Reports;
 using Rgsud.Data;
 using Rgsud.IO;
 using Rgsud.Imaging;
@@ -50,6 +52,10 @@ internal static class TrainCommand
         var crop = new Option<int?>("--crop") { Description = "Training crop size." };
         var batch = new Option<int?>("--batch") { Description = "Crops per batch." };
         var vgg19 = new Option<string?>("--vgg19-weights") { Description = "torchvision VGG19 weights (safetensors) for CSUD's perceptual term; without it the term is left out." };
+        var criticSteps = new Option<int?>("--critic-steps") { Description = "Training steps of the rain critic when the scorer uses one and none is saved in the run folder (default 500)." };
+        var learningRate = new Option<double?>("--lr") { Description = "Learning rate of the method's optimisers (default: the method's, 1e-4 for csud, 2e-4 for cyclegan)." };
+        var lambda1 = new Option<double?>("--lambda1") { Description = "Stage 2: weight of the pseudo-pair loss L_Der (PSNR + SSIM loss; default 0.05 with --preset cpu, 1.0 — the paper's — with --preset paper)." };
+        var lambda2 = new Option<double?>("--lambda2") { Description = "Stage 2: weight of the self-reinforcement loss (default 0.8, the paper's)." };
         var logEvery = new Option<int?>("--log-every") { Description = "Write a log.jsonl line (and a progress report) every N steps (default 10)." };
         var seed = new Option<long>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
@@ -69,6 +75,7 @@ internal static class TrainCommand
         {
             rainy, clean, output, method, derainer, strategy, scorer, niqeModel, daclipWeights, iterations, minutes, stage1, recycleEvery,
             crop, batch, seed, device, preset, resume, onBadFile, inBatch, logEvery, vgg19, checkpointEvery, keepCheckpoints, maxSkipped,
+            criticSteps, learningRate, lambda1, lambda2,
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(console.Guard(() =>
         {
@@ -80,6 +87,7 @@ internal static class TrainCommand
                 parseResult.GetValue(crop), parseResult.GetValue(batch), parseResult.GetValue(seed),
                 parseResult.GetValue(device)!, parseResult.GetValue(preset)!, parseResult.GetValue(resume),
                 parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!, parseResult.GetValue(logEvery),
+                parseResult.GetValue(criticSteps), parseResult.GetValue(learningRate), parseResult.GetValue(lambda1), parseResult.GetValue(lambda2),
                 parseResult.GetValue(checkpointEvery), parseResult.GetValue(keepCheckpoints), parseResult.GetValue(maxSkipped))
             {
                 DaclipWeights = parseResult.GetValue(daclipWeights),
@@ -90,8 +98,18 @@ internal static class TrainCommand
         return command;
     }
 
-    internal static int Run(CliConsole console, TrainRequest r, CancellationToken cancellationToken)
+    internal static int Run(CliConsole console, TrainRequest r, CancellationToken cancellationToken) =>
+        Execute(console, r, cancellationToken).Cancelled ? CliApp.Failure : CliApp.Success;
+
+    /// <summary>
+    /// Trains as <c>rgsud train</c> does and writes the run folder and its <c>report.html</c>; <paramref name="label"/>
+    /// prefixes the progress lines (the demo and the ablation train several arms in one process).
+    /// </summary>
+    internal static TrainOutcome Execute(CliConsole console, TrainRequest r, CancellationToken cancellationToken, string? label = null)
     {
+        var wall = Stopwatch.StartNew();
+        if (r.LearningRate is { } lr && !(lr > 0 && lr < 1))
+            throw new RgsudException(string.Create(CultureInfo.InvariantCulture, $"--lr must be in (0, 1) (was {lr})"));
         bool paper = r.Preset == "paper";
         var options = paper ? new SelfReinforcementOptions() : SelfReinforcementOptions.Cpu();
         options.Strategy = r.Strategy == "none" ? StrategyMode.None : StrategyMode.Rgsud;
@@ -122,6 +140,8 @@ internal static class TrainCommand
         if (r.CheckpointEvery is { } ce) options.CheckpointEvery = ce;
         if (r.KeepCheckpoints is { } keep) options.KeepCheckpoints = keep;
         if (r.MaxSkippedSteps is { } maxSkipped) options.MaxConsecutiveSkippedSteps = maxSkipped;
+        if (r.Lambda1 is { } l1) options.Lambda1 = l1;
+        if (r.Lambda2 is { } l2) options.Lambda2 = l2;
         try
         {
             SelfReinforcementOptionsValidator.ThrowIfInvalid(options);
@@ -155,12 +175,16 @@ internal static class TrainCommand
         console.Out.WriteLine($"data: {data.Rainy.Count} rainy, {data.Clean.Count} clean images ({data.Skipped.Count} skipped)");
 
         string network = r.Derainer ?? (paper ? "nafnet" : "nafnet-small");
+        // The initial weights follow --seed: two runs with one seed (the ablation's arms) start from the same networks.
+        torch.manual_seed(r.Seed);
         var derainerModule = DerainerRegistry.Create(network);
         // A new run starts from the identity (see IResidualDerainer); --resume loads the checkpoint's weights over it.
         (derainerModule as IResidualDerainer)?.InitializeAsIdentity();
+        var cycleGan = paper ? CycleGanOptions.Reference : CycleGanOptions.Small;
+        var csud = (paper ? CsudOptions.Reference : CsudOptions.Small) with { Vgg19WeightsPath = r.Vgg19Weights };
         IUnpairedMethod method = r.Method == "cyclegan"
-            ? new CycleGanMethod(paper ? CycleGanOptions.Reference : CycleGanOptions.Small, derainerModule, device)
-            : new CsudMethod((paper ? CsudOptions.Reference : CsudOptions.Small) with { Vgg19WeightsPath = r.Vgg19Weights }, derainerModule, device);
+            ? new CycleGanMethod(r.LearningRate is { } lrc ? cycleGan with { LearningRate = lrc } : cycleGan, derainerModule, device)
+            : new CsudMethod(r.LearningRate is { } lrs ? csud with { LearningRate = lrs } : csud, derainerModule, device);
         using var disposeMethod = method;
 
         var scorer = CreateScorer(console, r, outDir, device, data);
@@ -178,13 +202,18 @@ internal static class TrainCommand
             }
             WriteOptions(outDir, r, options, network);
 
-            var result = RunWithProgress(console, trainer, options, cancellationToken);
+            var result = RunWithProgress(console, trainer, options, label, cancellationToken);
             Derainer.Save(outDir, network, null, method.Derainer);
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(result.Cancelled ? "stopped" : "finished")} at step {result.StepsCompleted}; stage 2 from {result.Stage2StartStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}; " +
+                $"{Prefix(label)}{(result.Cancelled ? "stopped" : "finished")} at step {result.StepsCompleted}; stage 2 from {result.Stage2StartStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}; " +
                 $"skipped updates {result.SkippedUpdates}; skipped files {data.Skipped.Count}; bank {Describe(result.Bank)}; training {result.TrainingTime.TotalSeconds:F0} s, recycling {result.RecyclingTime.TotalSeconds:F0} s"));
-            console.Out.WriteLine($"model: {Path.Combine(outDir, Derainer.DescriptionFileName)} (rgsud derain --model {outDir} ...)");
-            return result.Cancelled ? CliApp.Failure : CliApp.Success;
+            console.Out.WriteLine($"{Prefix(label)}model: {Path.Combine(outDir, Derainer.DescriptionFileName)} (rgsud derain --model {outDir} ...)");
+            var samples = data.Rainy.Take(4).Select(i => (i.Id, i.Path)).ToList();
+            var title = $"rgsud train: {r.Method} + {(r.Strategy == "none" ? "no strategy (base method)" : $"RGSUD ({r.Scorer})")}, {network}";
+            var report = RunReport.Write(new RunReportInput(outDir, title, method.Derainer, device, samples, result, wall.Elapsed,
+                r.Strategy == "none" ? null : r.Scorer));
+            console.Out.WriteLine($"{Prefix(label)}report: {report}");
+            return new TrainOutcome(outDir, result.StepsCompleted, result.Cancelled, wall.Elapsed, report);
         }
         finally
         {
@@ -192,35 +221,42 @@ internal static class TrainCommand
         }
     }
 
-    private static TrainingResult RunWithProgress(CliConsole console, SelfReinforcementTrainer trainer, SelfReinforcementOptions options, CancellationToken cancellationToken)
+    private static TrainingResult RunWithProgress(CliConsole console, SelfReinforcementTrainer trainer, SelfReinforcementOptions options, string? label, CancellationToken cancellationToken)
     {
         if (!console.Interactive)
         {
-            var plain = new SyncProgress(p => console.Out.WriteLine(Line(p)));
+            var plain = new SyncProgress(p => console.Out.WriteLine(Prefix(label) + Line(p)));
             return trainer.Train(plain, cancellationToken);
         }
         TrainingResult? result = null;
-        console.Ansi().Progress().AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+        bool byTime = options.TimeBudget is not null;
+        console.Ansi().Progress().AutoClear(false).HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask("stage 1", maxValue: options.TimeBudget is null ? options.Iterations : options.TimeBudget.Value.TotalSeconds);
+                var task = ctx.AddTask(Markup.Escape($"{Prefix(label)}stage 1"), maxValue: byTime ? options.TimeBudget!.Value.TotalSeconds : options.Iterations);
                 var started = DateTime.UtcNow;
                 result = trainer.Train(new SyncProgress(p =>
                 {
-                    task.Value = options.TimeBudget is null ? p.Step : (DateTime.UtcNow - started).TotalSeconds;
-                    task.Description = Markup.Escape(Line(p));
+                    task.Value = byTime ? Math.Min(task.MaxValue, (DateTime.UtcNow - started).TotalSeconds) : p.Step;
+                    task.Description = Markup.Escape(Prefix(label) + Line(p));
                 }), cancellationToken);
+                task.Value = task.MaxValue;
             });
         return result!;
     }
 
+    private static string Prefix(string? label) => label is null ? "" : $"[{label}] ";
+
     private static string Line(TrainingProgress p)
     {
-        var losses = string.Join(" ", p.Losses.OrderBy(kv => kv.Key, StringComparer.Ordinal).Take(6)
+        // The headline losses (derainer, generator, critic, sr, pseudo, ...); their parts (name_part) and lr stay in log.jsonl.
+        var losses = string.Join(" ", p.Losses.Where(kv => !kv.Key.Contains('_', StringComparison.Ordinal) && kv.Key != "lr")
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal).Take(6)
             .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:G4}")));
+        var total = p.TotalSteps < long.MaxValue / 8 ? string.Create(CultureInfo.InvariantCulture, $"/{p.TotalSteps}") : "";
         var head = string.Create(CultureInfo.InvariantCulture,
-            $"stage {p.Stage} step {p.Step}{(p.Event is null ? "" : $" [{p.Event}]")} {losses} bank {Describe(p.Bank)}");
+            $"stage {p.Stage} step {p.Step}{total}{(p.Event is null ? "" : $" [{p.Event}]")} {losses} bank {Describe(p.Bank)}");
         var rate = string.Create(CultureInfo.InvariantCulture, $" {p.StepsPerSecond:F2} it/s eta {(int)p.Eta.TotalHours:D2}:{p.Eta.Minutes:D2}:{p.Eta.Seconds:D2}");
         return p.Event is null ? head + rate : head;
     }
@@ -245,7 +281,9 @@ internal static class TrainCommand
                 NiqeModel.Fit(data.Clean.Select(i => i.Path), new NiqeFitOptions { SharpnessThreshold = 0 }).SaveJson(niqePath);
             }
         }
-        return ScorerCatalog.Create(r.Scorer, ScorerContextFor(r, outDir, niqePath, device));
+        var context = ScorerContextFor(r, outDir, niqePath, device);
+        if (r.CriticSteps is { } steps) context = context with { CriticOptions = new RainCriticOptions { Steps = steps, Seed = (int)(r.Seed & int.MaxValue) } };
+        return ScorerCatalog.Create(r.Scorer, context);
     }
 
     /// <summary>What the scorer of a run may need: the NIQE model, the critic folder, the training folders, the DA-CLIP weights.</summary>
@@ -287,18 +325,3 @@ internal static class TrainCommand
         public void Report(TrainingProgress value) => report(value);
     }
 }
-
-/// <summary>The parsed options of <c>rgsud train</c>.</summary>
-internal sealed record TrainRequest(
-    string Rainy, string Clean, string Out, string Method, string? Derainer, string Strategy, string Scorer, string? NiqeModel,
-    long? Iterations, double? Minutes, long? Stage1, int? RecycleEvery, int? Crop, int? Batch, long Seed, string Device,
-    string Preset, bool Resume, string OnBadFile, string InBatch, int? LogEvery,
-    int? CheckpointEvery = null, int? KeepCheckpoints = null, int? MaxSkippedSteps = null)
-{
-    /// <summary>DA-CLIP weights for <c>--scorer daclip</c> (<c>--daclip-weights</c>).</summary>
-    public string? DaclipWeights { get; init; }
-
-    /// <summary>torchvision VGG19 weights for CSUD's perceptual term (<c>--vgg19-weights</c>).</summary>
-    public string? Vgg19Weights { get; init; }
-}
-

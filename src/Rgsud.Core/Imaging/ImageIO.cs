@@ -495,15 +495,25 @@ public static class ImageIO
         var chw = image.dim() == 4 ? image.detach()[0] : image.detach();
         int height = checked((int)chw.shape[1]), width = checked((int)chw.shape[2]);
         if (height == 0 || width == 0) throw new ArgumentException("the image is empty (zero width or height)", paramName);
-        var hwc = chw.to(DeviceType.CPU).to_type(ScalarType.Float32)
-            .nan_to_num(0)
-            .clamp(0, 1)
-            .mul(255)
-            .round()
-            .to_type(ScalarType.Byte)
-            .permute(1, 2, 0)
-            .contiguous();
-        return (hwc.data<byte>().ToArray(), height, width);
+        var bytes = new byte[checked(3 * height * width)];
+        // Converted in strips of rows: the float temporaries stay small however large the image is (a 24-Mpx image
+        // whole would need four 288 MB temporaries).
+        int rows = Math.Max(1, (1 << 20) / width);
+        for (int y0 = 0; y0 < height; y0 += rows)
+        {
+            using var strip = torch.NewDisposeScope();
+            int n = Math.Min(rows, height - y0);
+            var hwc = chw.narrow(1, y0, n).to(DeviceType.CPU).to_type(ScalarType.Float32)
+                .nan_to_num(0)
+                .clamp(0, 1)
+                .mul(255)
+                .round()
+                .to_type(ScalarType.Byte)
+                .permute(1, 2, 0)
+                .contiguous();
+            hwc.data<byte>().CopyTo(bytes, checked(3 * y0 * width));
+        }
+        return (bytes, height, width);
     }
 
     private static void SaveAtomically(Image<Rgb24> image, string path)

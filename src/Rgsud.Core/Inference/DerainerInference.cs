@@ -6,7 +6,8 @@ namespace Rgsud.Inference;
 
 /// <summary>
 /// Runs a derainer on whole images without gradients, in eval mode, in Rgsud's layout; images above
-/// <see cref="TilingOptions.TileAbovePixels"/> are processed tile by tile with linearly blended overlaps, so
+/// <see cref="TilingOptions.TileAbovePixels"/> are processed tile by tile with blended overlaps (see
+/// <see cref="TilingOptions.Overlap"/>), so
 /// memory is bounded by the tile size rather than the image size.
 /// </summary>
 public static class DerainerInference
@@ -90,15 +91,20 @@ public static class DerainerInference
         }
     }
 
-    private static Tensor Ramp(long th, long tw, int overlap, bool top, bool left, bool bottom, bool right, Device device)
+    /// <summary>
+    /// A tile's blending weights. Along an edge shared with a neighbouring tile the weight is 0 for the outer
+    /// quarter of the overlap (where the network sees the tile's artificial border — zero padding — and is least
+    /// like its whole-image self), then rises linearly to 1 across the middle half, mirrored by the neighbour so
+    /// that the weights of the overlap always sum to a positive value. Image borders keep weight 1.
+    /// </summary>
+    internal static Tensor Ramp(long th, long tw, int overlap, bool top, bool left, bool bottom, bool right, Device device)
     {
         Tensor Axis(long size, bool rampStart, bool rampEnd)
         {
             var a = ones(size, dtype: float32);
             if (overlap > 0)
             {
-                // Weights rise from 1/(overlap+1) to 1 across the overlap; strictly positive everywhere.
-                var up = linspace(1.0 / (overlap + 1), 1.0, overlap, dtype: float32);
+                var up = RampUp(overlap);
                 if (rampStart) a[..overlap] = up;
                 if (rampEnd) a[(int)(size - overlap)..] = up.flip(0);
             }
@@ -107,5 +113,16 @@ public static class DerainerInference
         var ry = Axis(th, top, bottom).view(th, 1);
         var rx = Axis(tw, left, right).view(1, tw);
         return (ry * rx).view(1, 1, th, tw).to(device);
+    }
+
+    /// <summary>The weights across an overlap of <paramref name="overlap"/> pixels, from the tile's edge inwards.</summary>
+    internal static Tensor RampUp(int overlap)
+    {
+        int skip = overlap / 4;
+        int rise = overlap - 2 * skip;
+        var w = new float[overlap];
+        for (int d = 0; d < overlap; d++)
+            w[d] = d < skip ? 0f : d < skip + rise ? (d - skip + 1f) / (rise + 1f) : 1f;
+        return tensor(w);
     }
 }

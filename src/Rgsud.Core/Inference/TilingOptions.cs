@@ -6,7 +6,10 @@ public sealed record TilingOptions
     /// <summary>Square tile size in pixels (default 512).</summary>
     public int TileSize { get; init; } = 512;
 
-    /// <summary>Overlap between neighbouring tiles in pixels; seams are blended linearly across it (default 32).</summary>
+    /// <summary>
+    /// Overlap between neighbouring tiles in pixels (default 32). The outer quarter of it on each side is dropped (the
+    /// network sees an artificial border there) and the middle half is blended linearly, so seams do not show.
+    /// </summary>
     public int Overlap { get; init; } = 32;
 
     /// <summary>Images with more pixels than this are tiled; smaller ones run whole (default 1 Mpx).</summary>

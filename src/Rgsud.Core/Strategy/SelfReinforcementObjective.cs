@@ -19,11 +19,22 @@ public sealed class SelfReinforcementObjective : IDerainerObjective
     private readonly SsimLoss ssimLoss = new();
 
     /// <summary>Creates the objective.</summary>
-    public SelfReinforcementObjective(IPseudoPairSynthesizer synthesizer, ISelfReinforcementLoss loss, double lambda1)
+    /// <param name="synthesizer">Makes the pseudo pairs.</param>
+    /// <param name="loss">The SR loss (carries λ2).</param>
+    /// <param name="lambda1">λ1, the weight of L_Der on pseudo pairs.</param>
+    /// <param name="minRainLayerRms">
+    /// Rows whose rain layer <c>O_r − B_rw</c> has a root mean square below this (in [0,1] units) give no pseudo
+    /// pair (see <see cref="SelfReinforcementOptions.MinRainLayerRms"/>); 0 keeps every row.
+    /// </param>
+    public SelfReinforcementObjective(IPseudoPairSynthesizer synthesizer, ISelfReinforcementLoss loss, double lambda1, double minRainLayerRms = 0)
     {
         Synthesizer = synthesizer ?? throw new ArgumentNullException(nameof(synthesizer));
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        if (!double.IsFinite(lambda1) || lambda1 < 0) throw new ArgumentOutOfRangeException(nameof(lambda1), lambda1, "λ1 must be a finite number >= 0");
+        if (!double.IsFinite(minRainLayerRms) || minRainLayerRms < 0)
+            throw new ArgumentOutOfRangeException(nameof(minRainLayerRms), minRainLayerRms, "the rain-layer floor must be a finite number >= 0");
         Lambda1 = lambda1;
+        MinRainLayerRms = minRainLayerRms;
     }
 
     /// <summary>The pseudo-pair synthesizer.</summary>
@@ -34,6 +45,9 @@ public sealed class SelfReinforcementObjective : IDerainerObjective
 
     /// <summary>λ1, the weight of L_Der on pseudo pairs.</summary>
     public double Lambda1 { get; }
+
+    /// <summary>Rows whose rain layer <c>O_r − B_rw</c> has a smaller root mean square give no pseudo pair.</summary>
+    public double MinRainLayerRms { get; }
 
     /// <summary>When false the objective contributes nothing (stage 1) but may still capture outputs.</summary>
     public bool Active { get; set; } = true;
@@ -88,6 +102,25 @@ public sealed class SelfReinforcementObjective : IDerainerObjective
             var rainy = batch.Rainy.index_select(0, rows);
             var rewards = batch.Rewards.index_select(0, rows);
             var clean = batch.Clean.index_select(0, rows.remainder(batch.Clean.shape[0]));
+            if (MinRainLayerRms > 0)
+            {
+                // A reward that is (nearly) its rainy input holds no rain layer: the "pseudo pair" would be clean → clean,
+                // teaching the identity with the PSNR loss's 1/MSE-sized gradient. Such rows give no pseudo pair.
+                var rms = (rainy - rewards).square().mean([1, 2, 3]).sqrt();
+                var keep = (rms >= MinRainLayerRms).nonzero().squeeze(1);
+                parts["pseudo_rows"] = torch.tensor((double)keep.shape[0], dtype: batch.Rainy.dtype, device: batch.Rainy.device);
+                if (keep.shape[0] == 0)
+                {
+                    parts["pseudo"] = zero;
+                    return new DerainerObjectiveTerm(total, parts);
+                }
+                if (keep.shape[0] < rows.shape[0])
+                {
+                    rainy = rainy.index_select(0, keep);
+                    rewards = rewards.index_select(0, keep);
+                    clean = clean.index_select(0, keep);
+                }
+            }
             var pairs = Synthesizer.Synthesize(rainy, rewards, clean, context.RainRenderer);
             var prediction = context.Derainer.call(TensorLayout.ToPreferred(pairs.Rainy.detach()));
             var target = pairs.Clean.detach();

@@ -32,6 +32,7 @@ public sealed class SelfReinforcementOptionsValidator : IValidateOptions<SelfRei
         if (o.CropSize < 16 || o.CropSize % 8 != 0) yield return $"CropSize must be a multiple of 8 and at least 16 (was {o.CropSize}).";
         if (o.BatchSize < 1) yield return $"BatchSize must be at least 1 (was {o.BatchSize}).";
         if (!double.IsFinite(o.Lambda1) || o.Lambda1 < 0) yield return $"Lambda1 must be a finite number >= 0 (was {o.Lambda1}).";
+        if (!double.IsFinite(o.MinRainLayerRms) || o.MinRainLayerRms < 0 || o.MinRainLayerRms > 1) yield return $"MinRainLayerRms must be in [0, 1] (was {o.MinRainLayerRms}).";
         if (!double.IsFinite(o.Lambda2) || o.Lambda2 < 0) yield return $"Lambda2 must be a finite number >= 0 (was {o.Lambda2}).";
         if (o.RecycleBatchSize < 1) yield return $"RecycleBatchSize must be at least 1 (was {o.RecycleBatchSize}).";
         if (o.RecycleTilePixels < 64 * 64) yield return $"RecycleTilePixels must be at least 4096 (was {o.RecycleTilePixels}).";

@@ -79,7 +79,7 @@ public sealed class SelfReinforcementTrainer
             throw new RgsudImageException(tooSmall.Path, $"image is {tooSmall.Width}x{tooSmall.Height}, smaller than the {options.CropSize}x{options.CropSize} training crop (SelfReinforcementOptions.CropSize)");
         this.runDirectory = runDirectory is null ? null : Path.GetFullPath(runDirectory);
         this.logger = logger ?? NullLogger.Instance;
-        objective = new SelfReinforcementObjective(synthesizer, loss, options.Lambda1);
+        objective = new SelfReinforcementObjective(synthesizer, loss, options.Lambda1, options.MinRainLayerRms);
         recycler = new RewardRecycler(scorer, bank, options.RecycleBatchSize,
             TilingOptions.Default with { TileAbovePixels = options.RecycleTilePixels });
         plateau = new PlateauDetector(options.PlateauWindow, options.PlateauAcceptanceRate, options.PlateauMinImprovement);
