@@ -9,6 +9,9 @@ public abstract class CliTestBase(ITestOutputHelper output, string prefix) : IDi
     /// <summary>The temporary folder, deleted on dispose.</summary>
     protected string Dir { get; } = Directory.CreateTempSubdirectory(prefix).FullName;
 
+    /// <summary>A path inside <see cref="Dir"/>.</summary>
+    protected string Sub(params string[] parts) => Path.Combine([Dir, .. parts]);
+
     /// <summary>The test's output.</summary>
     protected ITestOutputHelper Output => output;
 

@@ -12,7 +12,6 @@ namespace Rgsud.IntegrationTests;
 /// <summary>The <c>rgsud</c> command line, run in-process.</summary>
 public sealed class CliTests(ITestOutputHelper output) : CliTestBase(output, "rgsud-cli-")
 {
-    private string Sub(params string[] parts) => Path.Combine([Dir, .. parts]);
 
     [SharedDataFact]
     public void Derain_ThenEval_TwoDevImages_WithJson()

@@ -13,22 +13,11 @@ namespace Rgsud.IntegrationTests;
 /// The commands a user runs first: <c>rgsud demo</c> (tiny), <c>rgsud ablation</c> (tiny), <c>rgsud eval</c> with
 /// NIQE and without ground truth, and <c>rgsud synth</c>.
 /// </summary>
-public sealed partial class ProductCliTests(ITestOutputHelper output) : IDisposable
+public sealed partial class ProductCliTests(ITestOutputHelper output) : CliTestBase(output, "rgsud-product-")
 {
-    private readonly TempDirectory dir = new();
-
-    public void Dispose() => dir.Dispose();
-
-    private (int Code, string Out, string Err) Rgsud(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        output.WriteLine($"$ rgsud {string.Join(' ', args)}  -> {code}");
-        output.WriteLine(stdout.ToString());
-        if (stderr.ToString().Length > 0) output.WriteLine("stderr: " + stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    /// <summary>The derainer loss of a run's first step (arms with one seed start from the same weights: equal).</summary>
+    private static double FirstLoss(string log) =>
+        JsonDocument.Parse(File.ReadLines(log).First(l => !l.Contains("\"event\"", StringComparison.Ordinal))).RootElement.GetProperty("losses").GetProperty("derainer").GetDouble();
 
     [GeneratedRegex("<img [^>]*src=\"data:image/png;base64,[A-Za-z0-9+/=]{100,}\"")]
     private static partial Regex InlinedPng();
@@ -46,7 +35,7 @@ public sealed partial class ProductCliTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public void Demo_tiny_renders_data_trains_both_arms_and_reports()
     {
-        var root = dir.File("demo");
+        var root = Sub("demo");
         var r = Rgsud("demo", "--out", root, "--size", "96", "--train-images", "3", "--test-images", "2", "--iterations", "4",
             "--crop", "32", "--critic-steps", "10", "--seed", "3");
         Assert.Equal(0, r.Code);
@@ -86,7 +75,7 @@ public sealed partial class ProductCliTests(ITestOutputHelper output) : IDisposa
         Assert.Contains("Reward bank", File.ReadAllText(Path.Combine(root, "rgsud", "report.html")), StringComparison.Ordinal);
 
         // A second demo into the same folder replaces the first; another folder with files is refused.
-        var other = Directory.CreateDirectory(dir.File("other")).FullName;
+        var other = Directory.CreateDirectory(Sub("other")).FullName;
         File.WriteAllText(Path.Combine(other, "keep.txt"), "mine");
         var refused = Rgsud("demo", "--out", other, "--iterations", "1");
         Assert.Equal(1, refused.Code);
@@ -95,7 +84,7 @@ public sealed partial class ProductCliTests(ITestOutputHelper output) : IDisposa
     }
 
     private SyntheticRainSetPaths TinySet(string name, int train = 3, int test = 2) =>
-        SyntheticRainSet.Write(dir.File(name), new SyntheticRainSetOptions
+        SyntheticRainSet.Write(Sub(name), new SyntheticRainSetOptions
         {
             Width = 96, Height = 96, TrainRainy = train, TrainClean = train, TestPairs = test, Seed = 9,
             Rain = new RainStreakOptions { Density = 20, Opacity = 0.8 },
@@ -105,8 +94,8 @@ public sealed partial class ProductCliTests(ITestOutputHelper output) : IDisposa
     public void Ablation_tiny_trains_every_arm_with_one_budget_and_writes_the_table()
     {
         var data = TinySet("data");
-        var root = dir.File("ablation");
-        var json = dir.File("ablation.json");
+        var root = Sub("ablation");
+        var json = Sub("ablation.json");
         var r = Rgsud("ablation", "--rainy", data.TrainRainy, "--clean", data.TrainClean, "--test-rainy", data.TestRainy, "--test-clean", data.TestClean,
             "--out", root, "--iterations", "3", "--crop", "32", "--batch", "1", "--scorer", "niqe", "--scorer", "critic", "--critic-steps", "10",
             "--seed", "2", "--json", json);
@@ -138,9 +127,36 @@ public sealed partial class ProductCliTests(ITestOutputHelper output) : IDisposa
         Assert.Equal(2, Directory.GetFiles(Path.Combine(root, "test-rgsud-critic"), "*.png").Length);
 
         // The base arm and the RGSUD arm start from the same weights (same seed): their stage-1 losses agree.
-        static double FirstLoss(string log) =>
-            JsonDocument.Parse(File.ReadLines(log).First(l => !l.Contains("\"event\"", StringComparison.Ordinal))).RootElement.GetProperty("losses").GetProperty("derainer").GetDouble();
         Assert.Equal(FirstLoss(Path.Combine(root, "base", "log.jsonl")), FirstLoss(Path.Combine(root, "rgsud", "log.jsonl")), 6);
+    }
+
+    [Fact]
+    public void Ablation_jobs_trains_the_arms_as_concurrent_child_processes_from_the_same_start()
+    {
+        var data = TinySet("data3", train: 3, test: 1);
+        var root = Sub("ablation-jobs");
+        var r = Rgsud("ablation", "--rainy", data.TrainRainy, "--clean", data.TrainClean, "--test-rainy", data.TestRainy, "--test-clean", data.TestClean,
+            "--out", root, "--iterations", "3", "--crop", "32", "--batch", "1", "--scorer", "niqe", "--seed", "4", "--jobs", "2");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Matches(@"as 2 concurrent processes, [0-9]+ libtorch thread\(s\) each", r.Out);
+        foreach (var arm in new[] { "base", "rgsud" })
+        {
+            // Each child's output is kept in OUT/ARM.log and echoed with the arm's name.
+            Assert.Contains("finished at step 3", File.ReadAllText(Path.Combine(root, arm + ".log")), StringComparison.Ordinal);
+            Assert.Contains($"[{arm}] finished at step 3", r.Out, StringComparison.Ordinal);
+            Assert.Contains($"- {arm}: 3 steps", File.ReadAllText(Path.Combine(root, "ablation.md")), StringComparison.Ordinal);
+        }
+        Assert.Equal(FirstLoss(Path.Combine(root, "base", "log.jsonl")), FirstLoss(Path.Combine(root, "rgsud", "log.jsonl")), 6);
+    }
+
+    [Fact]
+    public void Ablation_jobs_below_one_is_refused()
+    {
+        var data = TinySet("data4", train: 2, test: 1);
+        var r = Rgsud("ablation", "--rainy", data.TrainRainy, "--clean", data.TrainClean, "--test-rainy", data.TestRainy, "--test-clean", data.TestClean,
+            "--out", Sub("a4"), "--iterations", "2", "--jobs", "0");
+        Assert.Equal(1, r.Code);
+        Assert.Equal("error: --jobs must be at least 1 (was 0)", r.Err.Trim());
     }
 
     [Fact]
@@ -148,20 +164,20 @@ public sealed partial class ProductCliTests(ITestOutputHelper output) : IDisposa
     {
         var data = TinySet("data2", train: 2, test: 1);
         var r = Rgsud("ablation", "--rainy", data.TrainRainy, "--clean", data.TrainClean, "--test-rainy", data.TestRainy, "--test-clean", data.TestClean,
-            "--out", dir.File("a2"), "--iterations", "2", "--scorer", "vibes");
+            "--out", Sub("a2"), "--iterations", "2", "--scorer", "vibes");
         Assert.Equal(1, r.Code);
         Assert.StartsWith("error: unknown scorer 'vibes'", r.Err, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(dir.File("a2"), "base")));
+        Assert.False(Directory.Exists(Path.Combine(Sub("a2"), "base")));
     }
 
     [SharedDataFact]
     public void Eval_reports_official_NIQE_per_image_and_mean_without_ground_truth()
     {
         var model = SharedData.Path("niqe", "niqe_pris_params.npz");
-        var input = Directory.CreateDirectory(dir.File("in")).FullName;
+        var input = Directory.CreateDirectory(Sub("in")).FullName;
         foreach (var n in new[] { "061", "062" })
             File.Copy(SharedData.Path("data", "rain100l", "dev", "rainy", $"rain-{n}.webp"), Path.Combine(input, $"rain-{n}.webp"));
-        var json = dir.File("niqe.json");
+        var json = Sub("niqe.json");
         var r = Rgsud("eval", "--input", input, "--niqe-model", model, "--json", json);
         Assert.Equal(0, r.Code);
         Assert.Contains("NIQE", r.Out, StringComparison.Ordinal);
@@ -186,7 +202,7 @@ public sealed partial class ProductCliTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public void Eval_without_ground_truth_or_model_says_what_to_give()
     {
-        var input = Directory.CreateDirectory(dir.File("x")).FullName;
+        var input = Directory.CreateDirectory(Sub("x")).FullName;
         using (var scope = NewDisposeScope()) ImageIO.WritePng(rand(1, 3, 100, 100), Path.Combine(input, "a.png"));
         var r = Rgsud("eval", "--input", input);
         Assert.Equal(1, r.Code);
@@ -196,10 +212,10 @@ public sealed partial class ProductCliTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public void Eval_niqe_on_a_too_small_image_names_the_file()
     {
-        var input = Directory.CreateDirectory(dir.File("small")).FullName;
+        var input = Directory.CreateDirectory(Sub("small")).FullName;
         var data = TinySet("niqe-data", train: 2, test: 1);
         // A NIQE model fitted by the ablation path's rules, on the synthetic clean images.
-        var model = dir.File("niqe.json");
+        var model = Sub("niqe.json");
         Rewards.Niqe.NiqeModel.Fit(ImageIO.ListImages(data.TrainClean), new Rewards.Niqe.NiqeFitOptions { SharpnessThreshold = 0 }).SaveJson(model);
         using (var scope = NewDisposeScope()) ImageIO.WritePng(rand(1, 3, 40, 50), Path.Combine(input, "tiny.png"));
         var r = Rgsud("eval", "--input", input, "--niqe-model", model);
@@ -210,7 +226,7 @@ public sealed partial class ProductCliTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public void Synth_writes_the_four_folders()
     {
-        var root = dir.File("synth");
+        var root = Sub("synth");
         var r = Rgsud("synth", "--out", root, "--width", "100", "--height", "96", "--train-rainy", "2", "--train-clean", "1", "--test", "1", "--density", "30", "--angle", "-15");
         Assert.Equal(0, r.Code);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(root, "train-rainy")).Length);

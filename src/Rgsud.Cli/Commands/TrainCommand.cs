@@ -79,24 +79,27 @@ internal static class TrainCommand
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(console.Guard(() =>
         {
-            var request = new TrainRequest(
-                parseResult.GetValue(rainy)!, parseResult.GetValue(clean)!, parseResult.GetValue(output)!,
-                parseResult.GetValue(method)!, parseResult.GetValue(derainer), parseResult.GetValue(strategy)!,
-                parseResult.GetValue(scorer)!, parseResult.GetValue(niqeModel), parseResult.GetValue(iterations),
-                parseResult.GetValue(minutes), parseResult.GetValue(stage1), parseResult.GetValue(recycleEvery),
-                parseResult.GetValue(crop), parseResult.GetValue(batch), parseResult.GetValue(seed),
-                parseResult.GetValue(device)!, parseResult.GetValue(preset)!, parseResult.GetValue(resume),
-                parseResult.GetValue(onBadFile)!, parseResult.GetValue(inBatch)!, parseResult.GetValue(logEvery),
-                parseResult.GetValue(criticSteps), parseResult.GetValue(learningRate), parseResult.GetValue(lambda1), parseResult.GetValue(lambda2),
-                parseResult.GetValue(checkpointEvery), parseResult.GetValue(keepCheckpoints), parseResult.GetValue(maxSkipped))
-            {
-                DaclipWeights = parseResult.GetValue(daclipWeights),
-                Vgg19Weights = parseResult.GetValue(vgg19),
-            };
+            var request = RequestFrom(parseResult);
             return Run(console, request, cancellationToken);
         })));
         return command;
     }
+
+    /// <summary>The request a parsed <c>rgsud train</c> command line stands for (options looked up by name).</summary>
+    internal static TrainRequest RequestFrom(ParseResult p) => new(
+        p.GetValue<string>("--rainy")!, p.GetValue<string>("--clean")!, p.GetValue<string>("--out")!,
+        p.GetValue<string>("--method")!, p.GetValue<string>("--derainer"), p.GetValue<string>("--strategy")!,
+        p.GetValue<string>("--scorer")!, p.GetValue<string?>("--niqe-model"), p.GetValue<long?>("--iterations"),
+        p.GetValue<double?>("--minutes"), p.GetValue<long?>("--stage1-iterations"), p.GetValue<int?>("--recycle-every"),
+        p.GetValue<int?>("--crop"), p.GetValue<int?>("--batch"), p.GetValue<long>("--seed"),
+        p.GetValue<string>("--device")!, p.GetValue<string>("--preset")!, p.GetValue<bool>("--resume"),
+        p.GetValue<string>("--on-bad-file")!, p.GetValue<string>("--in-batch-recycling")!, p.GetValue<int?>("--log-every"),
+        p.GetValue<int?>("--critic-steps"), p.GetValue<double?>("--lr"), p.GetValue<double?>("--lambda1"), p.GetValue<double?>("--lambda2"),
+        p.GetValue<int?>("--checkpoint-every"), p.GetValue<int?>("--keep-checkpoints"), p.GetValue<int?>("--max-skipped-steps"))
+    {
+        DaclipWeights = p.GetValue<string?>("--daclip-weights"),
+        Vgg19Weights = p.GetValue<string?>("--vgg19-weights"),
+    };
 
     internal static int Run(CliConsole console, TrainRequest r, CancellationToken cancellationToken) =>
         Execute(console, r, cancellationToken).Cancelled ? CliApp.Failure : CliApp.Success;

@@ -93,13 +93,28 @@ internal static class ArmProcesses
         return new TrainOutcome(Path.GetFullPath(request.Out), steps, Cancelled: false, watch.Elapsed, Path.Combine(Path.GetFullPath(request.Out), "report.html"));
     }
 
-    /// <summary>A start info that runs this same CLI (apphost, or <c>dotnet rgsud.dll</c>) with <paramref name="args"/>.</summary>
+    /// <summary>
+    /// A start info that runs this same CLI with <paramref name="args"/>: the <c>rgsud</c> apphost when this process is
+    /// it, else <c>dotnet rgsud.dll</c> (the muxer of this process, <c>DOTNET_HOST_PATH</c>, or <c>dotnet</c> on PATH).
+    /// </summary>
     private static ProcessStartInfo SelfStartInfo(IReadOnlyList<string> args)
     {
-        var host = Environment.ProcessPath ?? throw new RgsudException("cannot find this process's executable to start the arms");
-        var info = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            info.ArgumentList.Add(typeof(ArmProcesses).Assembly.Location);
+        var self = Environment.ProcessPath;
+        var dll = typeof(ArmProcesses).Assembly.Location;
+        ProcessStartInfo info;
+        if (self is not null && Path.GetFileNameWithoutExtension(self).Equals(Path.GetFileNameWithoutExtension(dll), StringComparison.OrdinalIgnoreCase))
+            info = new ProcessStartInfo(self);
+        else
+        {
+            string host = self is not null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
+                ? self
+                : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
+            info = new ProcessStartInfo(host);
+            info.ArgumentList.Add(dll);
+        }
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
         foreach (var a in args) info.ArgumentList.Add(a);
         return info;
     }

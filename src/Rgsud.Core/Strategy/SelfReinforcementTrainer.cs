@@ -290,8 +290,10 @@ public sealed class SelfReinforcementTrainer
                 var stats = rgsud ? bank.GetStatistics() : null;
                 log?.WriteStep(step, stage, means, stats);
                 double rate = (step - startStep) / Math.Max(1e-9, wall.Elapsed.TotalSeconds);
-                var eta = TimeSpan.FromSeconds((options.Iterations - step) / Math.Max(1e-9, rate));
-                if (options.TimeBudget is { } tb && tb - wall.Elapsed < eta) eta = tb - wall.Elapsed < TimeSpan.Zero ? TimeSpan.Zero : tb - wall.Elapsed;
+                // With a time budget Iterations is only a bound (possibly huge): the ETA is whichever ends first, and never overflows.
+                double etaSeconds = (options.Iterations - step) / Math.Max(1e-9, rate);
+                if (options.TimeBudget is { } tb) etaSeconds = Math.Min(etaSeconds, Math.Max(0, (tb - wall.Elapsed).TotalSeconds));
+                var eta = TimeSpan.FromSeconds(Math.Min(etaSeconds, TimeSpan.MaxValue.TotalSeconds / 2));
                 progress?.Report(new TrainingProgress(stage, step, options.Iterations, means, stats, rate, eta));
                 sums.Clear();
                 sumCount = 0;

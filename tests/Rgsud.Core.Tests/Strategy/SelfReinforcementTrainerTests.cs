@@ -136,6 +136,27 @@ public sealed class SelfReinforcementTrainerTests : IDisposable
         Assert.True(bank.GetStatistics().MeanScore <= pass.MeanCandidateScore);
     }
 
+    [Fact]
+    public void A_time_budget_with_no_iteration_bound_reports_a_finite_ETA_and_stops_on_time()
+    {
+        // What `rgsud train --minutes M` does: Iterations is only a (huge) bound; the ETA must come from the budget.
+        using var data = TrainerTestData.Dataset();
+        var options = TrainerTestData.Options();
+        options.Iterations = long.MaxValue / 4;
+        options.Stage1Iterations = null;
+        options.TimeBudget = TimeSpan.FromSeconds(3);
+        options.LogEvery = 1;
+        options.CheckpointEvery = 0;
+        var trainer = TrainerTestData.Trainer(data, options, new HighFrequencyScorer(), out var method, out _);
+        using var disposeMethod = method;
+        var etas = new List<TimeSpan>();
+        var result = trainer.Train(new SyncProgress(p => { if (p.Event is null) etas.Add(p.Eta); }));
+        Assert.False(result.Cancelled);
+        Assert.True(result.StepsCompleted > 0);
+        Assert.NotEmpty(etas);
+        Assert.All(etas, e => Assert.InRange(e, TimeSpan.Zero, TimeSpan.FromSeconds(3)));
+    }
+
     /// <summary>IProgress that runs on the caller's thread (Progress&lt;T&gt; posts to the thread pool).</summary>
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
