@@ -12,8 +12,8 @@ internal static class ReportPlots
     /// <summary>Plot size in pixels.</summary>
     public const int Height = 360;
 
-    /// <summary>Losses logged that are not losses (the learning rate).</summary>
-    private static readonly HashSet<string> NotLosses = new(StringComparer.Ordinal) { "lr" };
+    /// <summary>Values logged with the losses that are not losses (the learning rate, the count of pseudo-pair rows).</summary>
+    private static readonly HashSet<string> NotLosses = new(StringComparer.Ordinal) { "lr", "pseudo_rows" };
 
     /// <summary>One plot per stage with every loss of that stage's step lines; null for a stage without lines.</summary>
     public static ReportPlot? Losses(IReadOnlyList<TrainingLogEntry> log, int stage)
