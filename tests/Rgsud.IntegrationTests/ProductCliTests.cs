@@ -150,6 +150,19 @@ public sealed partial class ProductCliTests(ITestOutputHelper output) : CliTestB
     }
 
     [Fact]
+    public void Ablation_jobs_names_the_arm_and_its_log_when_a_child_fails()
+    {
+        var data = TinySet("data5", train: 2, test: 1);
+        var root = Sub("ablation-fail");
+        // 96-pixel images cannot give 128-pixel crops: each child `rgsud train` stops with an error naming an image.
+        var r = Rgsud("ablation", "--rainy", data.TrainRainy, "--clean", data.TrainClean, "--test-rainy", data.TestRainy, "--test-clean", data.TestClean,
+            "--out", root, "--iterations", "2", "--crop", "128", "--scorer", "niqe", "--jobs", "2");
+        Assert.Equal(1, r.Code);
+        Assert.Contains($"arm 'base': rgsud train exited with code 1 (see {Path.Combine(root, "base.log")})", r.Err, StringComparison.Ordinal);
+        Assert.Contains("smaller than the 128x128 training crop", File.ReadAllText(Path.Combine(root, "base.log")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ablation_jobs_below_one_is_refused()
     {
         var data = TinySet("data4", train: 2, test: 1);

@@ -16,13 +16,22 @@ internal sealed class CliConsole(TextWriter stdout, TextWriter stderr, bool inte
     public bool Interactive { get; } = interactive;
 
     /// <summary>A Spectre console over <see cref="Out"/>; plain (no ANSI, no colour) unless interactive.</summary>
-    public IAnsiConsole Ansi() => AnsiConsole.Create(new AnsiConsoleSettings
+    public IAnsiConsole Ansi()
     {
-        Out = new AnsiConsoleOutput(Out),
-        Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Out),
+            Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        // Redirected output has no terminal width (Spectre assumes 80): keep markdown tables on one line per row.
+        if (!Interactive) console.Profile.Width = NonInteractiveWidth;
+        return console;
+    }
+
+    /// <summary>The width tables are laid out for when the output is not a terminal.</summary>
+    public const int NonInteractiveWidth = 240;
 
     /// <summary>Writes "warning: ..." to <see cref="Error"/>.</summary>
     public void Warn(string message) => Error.WriteLine($"warning: {message}");

@@ -33,8 +33,7 @@ public sealed class RainCriticTests(ITestOutputHelper output)
         Assert.All(rainy.Concat(clean), p => Assert.InRange(p, 0, 1));
         Assert.Equal(500, s.Steps);
         Assert.InRange(s.Temperature, 0.5, 100);
-        // Loose bound: other processes share these two cores; one idle core takes about 30 s.
-        Assert.True(TrainedCritic.Elapsed < TimeSpan.FromMinutes(8), $"training took {TrainedCritic.Elapsed}");
+        // No time bound here (speed lives in benchmarks: ScorerBenchmarks); the wall time is in the output above.
     }
 
     [SharedDataFact]
