@@ -14,6 +14,8 @@ public sealed class TrainArgumentsTests
     {
         DaclipWeights = "d.safetensors",
         Vgg19Weights = "v.safetensors",
+        CriticWarmup = 250,
+        Stage2MinImproved = 0.65,
     };
 
     private static TrainRequest Minimal() => new(

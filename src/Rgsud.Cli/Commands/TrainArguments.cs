@@ -39,6 +39,8 @@ internal static class TrainArguments
         Add("--max-skipped-steps", r.MaxSkippedSteps);
         Add("--daclip-weights", r.DaclipWeights);
         Add("--vgg19-weights", r.Vgg19Weights);
+        Add("--critic-warmup", r.CriticWarmup);
+        Add("--stage2-min-improved", r.Stage2MinImproved is { } gate ? gate.ToString("R", CultureInfo.InvariantCulture) : null);
         if (r.Resume) args.Add("--resume");
         return args;
     }

@@ -52,8 +52,10 @@ internal static class TrainCommand
         var crop = new Option<int?>("--crop") { Description = "Training crop size." };
         var batch = new Option<int?>("--batch") { Description = "Crops per batch." };
         var vgg19 = new Option<string?>("--vgg19-weights") { Description = "torchvision VGG19 weights (safetensors) for CSUD's perceptual term; without it the term is left out." };
+        var stage2Gate = new Option<double?>("--stage2-min-improved") { Description = "Stage 2 starts only once a recycling pass finds at least this share of the outputs better than their inputs (0-1; default 0: the paper's schedule)." };
+        var criticWarmup = new Option<int?>("--critic-warmup") { Description = "csud: steps at the start that train only the method's critic D, with the derainer and T frozen (default 0)." };
         var criticSteps = new Option<int?>("--critic-steps") { Description = "Training steps of the rain critic when the scorer uses one and none is saved in the run folder (default 500)." };
-        var learningRate = new Option<double?>("--lr") { Description = "Learning rate of the method's optimisers (default: the method's, 1e-4 for csud, 2e-4 for cyclegan)." };
+        var learningRate = new Option<double?>("--lr") { Description = "Learning rate of the method's optimisers (default: csud 5e-4 with --preset cpu, 1e-4 — CSUD's — with paper; cyclegan 2e-4)." };
         var lambda1 = new Option<double?>("--lambda1") { Description = "Stage 2: weight of the pseudo-pair loss L_Der (PSNR + SSIM loss; default 0.05 with --preset cpu, 1.0 — the paper's — with --preset paper)." };
         var lambda2 = new Option<double?>("--lambda2") { Description = "Stage 2: weight of the self-reinforcement loss (default 0.8, the paper's)." };
         var logEvery = new Option<int?>("--log-every") { Description = "Write a log.jsonl line (and a progress report) every N steps (default 10)." };
@@ -75,7 +77,7 @@ internal static class TrainCommand
         {
             rainy, clean, output, method, derainer, strategy, scorer, niqeModel, daclipWeights, iterations, minutes, stage1, recycleEvery,
             crop, batch, seed, device, preset, resume, onBadFile, inBatch, logEvery, vgg19, checkpointEvery, keepCheckpoints, maxSkipped,
-            criticSteps, learningRate, lambda1, lambda2,
+            criticSteps, learningRate, lambda1, lambda2, criticWarmup, stage2Gate,
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(console.Guard(() =>
         {
@@ -99,6 +101,8 @@ internal static class TrainCommand
     {
         DaclipWeights = p.GetValue<string?>("--daclip-weights"),
         Vgg19Weights = p.GetValue<string?>("--vgg19-weights"),
+        CriticWarmup = p.GetValue<int?>("--critic-warmup"),
+        Stage2MinImproved = p.GetValue<double?>("--stage2-min-improved"),
     };
 
     internal static int Run(CliConsole console, TrainRequest r, CancellationToken cancellationToken) =>
@@ -113,6 +117,8 @@ internal static class TrainCommand
         var wall = Stopwatch.StartNew();
         if (r.LearningRate is { } lr && !(lr > 0 && lr < 1))
             throw new RgsudException(string.Create(CultureInfo.InvariantCulture, $"--lr must be in (0, 1) (was {lr})"));
+        if (r.CriticWarmup is < 0)
+            throw new RgsudException(string.Create(CultureInfo.InvariantCulture, $"--critic-warmup must not be negative (was {r.CriticWarmup})"));
         bool paper = r.Preset == "paper";
         var options = paper ? new SelfReinforcementOptions() : SelfReinforcementOptions.Cpu();
         options.Strategy = r.Strategy == "none" ? StrategyMode.None : StrategyMode.Rgsud;
@@ -145,6 +151,7 @@ internal static class TrainCommand
         if (r.MaxSkippedSteps is { } maxSkipped) options.MaxConsecutiveSkippedSteps = maxSkipped;
         if (r.Lambda1 is { } l1) options.Lambda1 = l1;
         if (r.Lambda2 is { } l2) options.Lambda2 = l2;
+        if (r.Stage2MinImproved is { } gate) options.Stage2MinImprovedShare = gate;
         try
         {
             SelfReinforcementOptionsValidator.ThrowIfInvalid(options);
@@ -185,6 +192,7 @@ internal static class TrainCommand
         (derainerModule as IResidualDerainer)?.InitializeAsIdentity();
         var cycleGan = paper ? CycleGanOptions.Reference : CycleGanOptions.Small;
         var csud = (paper ? CsudOptions.Reference : CsudOptions.Small) with { Vgg19WeightsPath = r.Vgg19Weights };
+        if (r.CriticWarmup is { } warmup) csud = csud with { CriticWarmupSteps = warmup };
         IUnpairedMethod method = r.Method == "cyclegan"
             ? new CycleGanMethod(r.LearningRate is { } lrc ? cycleGan with { LearningRate = lrc } : cycleGan, derainerModule, device)
             : new CsudMethod(r.LearningRate is { } lrs ? csud with { LearningRate = lrs } : csud, derainerModule, device);
@@ -208,7 +216,7 @@ internal static class TrainCommand
             var result = RunWithProgress(console, trainer, options, label, cancellationToken);
             Derainer.Save(outDir, network, null, method.Derainer);
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{Prefix(label)}{(result.Cancelled ? "stopped" : "finished")} at step {result.StepsCompleted}; stage 2 from {result.Stage2StartStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}; " +
+                $"{Prefix(label)}{(result.Cancelled ? "stopped" : "finished")} at step {result.StepsCompleted}; stage 2 from {Stage2Start(result, options)}; " +
                 $"skipped updates {result.SkippedUpdates}; skipped files {data.Skipped.Count}; bank {Describe(result.Bank)}; training {result.TrainingTime.TotalSeconds:F0} s, recycling {result.RecyclingTime.TotalSeconds:F0} s"));
             console.Out.WriteLine($"{Prefix(label)}model: {Path.Combine(outDir, Derainer.DescriptionFileName)} (rgsud derain --model {outDir} ...)");
             var samples = data.Rainy.Take(4).Select(i => (i.Id, i.Path)).ToList();
@@ -222,6 +230,15 @@ internal static class TrainCommand
         {
             (scorer as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>The step stage 2 started at, or "-" and, when the gate held it back, why.</summary>
+    private static string Stage2Start(TrainingResult result, SelfReinforcementOptions options)
+    {
+        if (result.Stage2StartStep is { } s2) return s2.ToString(CultureInfo.InvariantCulture);
+        if (!result.Stage2Deferred || result.Passes.Count == 0) return "-";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"- (held back by the gate: the last pass found {result.Passes[^1].ImprovedShare:P0} of the outputs better than their inputs, --stage2-min-improved needs {options.Stage2MinImprovedShare:P0}; the model is the base method's)");
     }
 
     private static TrainingResult RunWithProgress(CliConsole console, SelfReinforcementTrainer trainer, SelfReinforcementOptions options, string? label, CancellationToken cancellationToken)

@@ -12,4 +12,10 @@ internal sealed record TrainRequest(
 
     /// <summary>torchvision VGG19 weights for CSUD's perceptual term (<c>--vgg19-weights</c>).</summary>
     public string? Vgg19Weights { get; init; }
+
+    /// <summary>CSUD's critic warm-up steps (<c>--critic-warmup</c>); null for the preset's.</summary>
+    public int? CriticWarmup { get; init; }
+
+    /// <summary>The stage-2 gate (<c>--stage2-min-improved</c>); null for the preset's.</summary>
+    public double? Stage2MinImproved { get; init; }
 }

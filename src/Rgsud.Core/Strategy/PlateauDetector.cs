@@ -5,7 +5,10 @@ namespace Rgsud.Strategy;
 /// <summary>
 /// Decides when reward recycling has plateaued: over the last <c>window</c> passes, every pass accepted fewer
 /// than <c>acceptanceRate</c> of its offers and the bank's mean reward utility rose by less than
-/// <c>minImprovement</c>. Its state is a list of (acceptance rate, mean utility) per pass, checkpointed with the run.
+/// <c>minImprovement</c>. A bank without rewards has not plateaued (nothing to plateau yet: a base that still
+/// returns its inputs, or a derainer frozen by a warm-up, offers nothing better than the inputs), and rewards that
+/// first appear within the window count as progress. Its state is a list of (acceptance rate, mean utility) per
+/// pass, checkpointed with the run.
 /// </summary>
 public sealed class PlateauDetector
 {
@@ -55,8 +58,9 @@ public sealed class PlateauDetector
             var recent = passes.Skip(passes.Count - Window).ToList();
             var before = passes[passes.Count - Window - 1];
             bool fewAccepted = recent.All(p => double.IsNaN(p.AcceptanceRate) || p.AcceptanceRate < AcceptanceRate);
+            // NaN utility = no reward in the bank: now (not a plateau) or before the window (the rewards are new).
             double gain = recent[^1].MeanUtility - before.MeanUtility;
-            bool flat = double.IsNaN(gain) || gain < MinImprovement;
+            bool flat = !double.IsNaN(gain) && gain < MinImprovement;
             return fewAccepted && flat;
         }
     }

@@ -51,7 +51,7 @@ public sealed class RewardRecycler
         ArgumentNullException.ThrowIfNull(rainy);
         var sw = Stopwatch.StartNew();
         bank.BeginPass();
-        int offered = 0, accepted = 0;
+        int offered = 0, accepted = 0, improved = 0;
         double scoreSum = 0;
         foreach (var group in Batches(rainy))
         {
@@ -64,10 +64,11 @@ public sealed class RewardRecycler
             {
                 offered++;
                 scoreSum += scores[i];
+                if (bank.GetSlot(group[i].Id)?.InputScore is { } input && ScoreOrdering.IsBetter(scores[i], input, bank.Direction)) improved++;
                 if (bank.Offer(group[i].Id, y[i], scores[i], step)) accepted++;
             }
         }
-        return new RecyclingPassResult(step, offered, accepted, offered == 0 ? double.NaN : scoreSum / offered, sw.Elapsed);
+        return new RecyclingPassResult(step, offered, accepted, offered == 0 ? double.NaN : scoreSum / offered, sw.Elapsed, improved);
     }
 
     private double[] ScoreChecked(Tensor images, IReadOnlyList<DatasetImage> group)

@@ -31,6 +31,18 @@ public sealed class SelfReinforcementOptions
     /// </summary>
     public double Stage1BudgetFraction { get; set; } = 0.5;
 
+    /// <summary>
+    /// Stage-2 gate (beyond the paper): when stage 1 would end (at <see cref="Stage1Iterations"/>, the budget
+    /// fraction or the plateau), stage 2 starts only once a recycling pass has found the derainer's outputs better
+    /// than their own rainy inputs (<see cref="RecyclingPassResult.ImprovedShare"/>) for at least this share of the
+    /// images; until then stage 1 goes on, checked after every pass, and if no pass gets there the run ends as the
+    /// base method. A guard for short budgets: self-reinforcement started while the base still returns its input
+    /// can only reinforce that. 0 (the default in every preset, the paper's schedule) starts stage 2 on time whatever
+    /// the rewards. Mind the scorer's chance level: a derainer near the identity already "improves" 50–60 % of the
+    /// images under NIQE (docs/method.md). Ignored with <see cref="InBatchRecycling.InsteadOfPasses"/> (no passes).
+    /// </summary>
+    public double Stage2MinImprovedShare { get; set; }
+
     /// <summary>A full recycling pass every this many steps (K).</summary>
     public int RecycleEvery { get; set; } = 1_000;
 
@@ -91,9 +103,9 @@ public sealed class SelfReinforcementOptions
     public int MaxConsecutiveSkippedSteps { get; set; } = 20;
 
     /// <summary>
-    /// A preset sized for a CPU: small crops and batches, frequent passes, and λ1 = 0.05 instead of the paper's 1.0
+    /// A preset sized for a CPU: small crops and batches, frequent passes, λ1 = 0.05 instead of the paper's 1.0
     /// (with a budget of minutes the base method is still improving fast when stage 2 starts, and the PSNR loss's
-    /// 1/MSE-sized gradient at λ1 = 1 hands the derainer's update over to the pseudo pairs: docs/method.md).
+    /// 1/MSE-sized gradient at λ1 = 1 hands the derainer's update over to the pseudo pairs: docs/method.md),.
     /// </summary>
     public static SelfReinforcementOptions Cpu(long iterations = 2_000) => new()
     {

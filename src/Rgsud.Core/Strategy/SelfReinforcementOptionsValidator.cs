@@ -28,6 +28,8 @@ public sealed class SelfReinforcementOptionsValidator : IValidateOptions<SelfRei
         if (o.TimeBudget is { } budget && budget <= TimeSpan.Zero) yield return $"TimeBudget must be positive (was {budget}).";
         if (o.Stage1BudgetFraction is < 0 or > 1 || double.IsNaN(o.Stage1BudgetFraction))
             yield return $"Stage1BudgetFraction must be between 0 and 1 (was {o.Stage1BudgetFraction}).";
+        if (o.Stage2MinImprovedShare is < 0 or > 1 || double.IsNaN(o.Stage2MinImprovedShare))
+            yield return $"Stage2MinImprovedShare must be between 0 and 1 (was {o.Stage2MinImprovedShare}).";
         if (o.RecycleEvery < 1) yield return $"RecycleEvery must be at least 1 (was {o.RecycleEvery}).";
         if (o.CropSize < 16 || o.CropSize % 8 != 0) yield return $"CropSize must be a multiple of 8 and at least 16 (was {o.CropSize}).";
         if (o.BatchSize < 1) yield return $"BatchSize must be at least 1 (was {o.BatchSize}).";

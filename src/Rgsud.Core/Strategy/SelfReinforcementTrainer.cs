@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,6 +47,7 @@ public sealed class SelfReinforcementTrainer
     private long skippedUpdates;
     private int consecutiveSkipped;
     private bool inputsScored;
+    private bool stage2Deferred;
     private string? resumedFrom;
     private readonly List<string> unusableCheckpoints = [];
 
@@ -217,9 +219,10 @@ public sealed class SelfReinforcementTrainer
                 break;
             }
             if (options.TimeBudget is { } budget && wall.Elapsed >= budget) break;
-            if (rgsud && stage2Start is null && options.Stage1Iterations is { } s1 && step >= s1) BeginStage2(progress);
-            if (rgsud && stage2Start is null && options.Stage1Iterations is null && options.TimeBudget is { } b1 &&
-                wall.Elapsed >= b1 * options.Stage1BudgetFraction) BeginStage2(progress);
+            bool stage1Due = options.Stage1Iterations is { } s1
+                ? step >= s1
+                : options.TimeBudget is { } b1 && wall.Elapsed >= b1 * options.Stage1BudgetFraction;
+            if (rgsud && stage2Start is null && stage1Due) TryBeginStage2(log, progress);
             int stage = Stage;
 
             trainWatch.Start();
@@ -282,7 +285,7 @@ public sealed class SelfReinforcementTrainer
 
             if (rgsud && step % options.RecycleEvery == 0 && options.InBatchRecycling != InBatchRecycling.InsteadOfPasses)
                 RunPass(log, progress, recycleWatch, cancellationToken);
-            if (rgsud && stage2Start is null && options.Stage1Iterations is null && plateau.HasPlateaued) BeginStage2(progress);
+            if (rgsud && stage2Start is null && options.Stage1Iterations is null && plateau.HasPlateaued) TryBeginStage2(log, progress);
 
             if (step % options.LogEvery == 0 || step == options.Iterations)
             {
@@ -308,7 +311,42 @@ public sealed class SelfReinforcementTrainer
             if (rgsud) bank.Save(Path.Combine(runDirectory, "bank"));
         }
         return new TrainingResult(step, stage2Start, cancelled, skippedUpdates, passes.ToList(), rgsud ? bank.GetStatistics() : null,
-            trainWatch.Elapsed, recycleWatch.Elapsed);
+            trainWatch.Elapsed, recycleWatch.Elapsed) { Stage2Deferred = stage2Deferred };
+    }
+
+    /// <summary>
+    /// Stage 1 is due to end: stage 2 begins unless the gate (<see cref="SelfReinforcementOptions.Stage2MinImprovedShare"/>)
+    /// holds it back because the latest pass found too few outputs better than their inputs; the first deferral is
+    /// logged (<c>stage2-deferred</c>).
+    /// </summary>
+    private void TryBeginStage2(TrainingLog? log, IProgress<TrainingProgress>? progress)
+    {
+        double needed = options.Stage2MinImprovedShare;
+        if (needed > 0 && options.InBatchRecycling != InBatchRecycling.InsteadOfPasses)
+        {
+            var last = passes.Count == 0 ? null : passes[^1];
+            double share = last?.ImprovedShare ?? double.NaN;
+            if (!(share >= needed))
+            {
+                if (!stage2Deferred)
+                {
+                    stage2Deferred = true;
+                    logger.LogInformation(
+                        "Stage 2 deferred at step {Step}: the last recycling pass found {Share:P0} of the outputs better than their inputs (needs {Needed:P0}).",
+                        step, share, needed);
+                    log?.WriteEvent(step, "stage2-deferred", new Dictionary<string, object?>
+                    {
+                        ["improvedShare"] = share,
+                        ["needed"] = needed,
+                        ["lastPassStep"] = last?.Step,
+                    });
+                    progress?.Report(new TrainingProgress(1, step, options.Iterations, new Dictionary<string, double>(), bank.GetStatistics(), 0,
+                        TimeSpan.Zero, string.Create(CultureInfo.InvariantCulture, $"stage 2 deferred: {(double.IsNaN(share) ? "no pass yet" : $"{share:P0} of the outputs beat their inputs")}, needs {needed:P0}")));
+                }
+                return;
+            }
+        }
+        BeginStage2(progress);
     }
 
     private void BeginStage2(IProgress<TrainingProgress>? progress)

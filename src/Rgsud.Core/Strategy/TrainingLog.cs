@@ -65,7 +65,8 @@ public sealed class TrainingLog : IDisposable
           .Append(",\"stage\":").Append(stage.ToString(CultureInfo.InvariantCulture))
           .Append(",\"event\":\"pass\",\"offered\":").Append(pass.Offered.ToString(CultureInfo.InvariantCulture))
           .Append(",\"seconds\":").Append(Number(pass.Elapsed.TotalSeconds))
-          .Append(",\"meanCandidateScore\":").Append(Number(pass.MeanCandidateScore));
+          .Append(",\"meanCandidateScore\":").Append(Number(pass.MeanCandidateScore))
+          .Append(",\"improved\":").Append(pass.Improved.ToString(CultureInfo.InvariantCulture));
         AppendBank(sb, bank);
         sb.Append('}');
         WriteLine(sb.ToString());

@@ -19,4 +19,11 @@ public sealed record TrainingResult(
     IReadOnlyList<RecyclingPassResult> Passes,
     RewardBankStatistics? Bank,
     TimeSpan TrainingTime,
-    TimeSpan RecyclingTime);
+    TimeSpan RecyclingTime)
+{
+    /// <summary>
+    /// True when stage 1 was due to end but the stage-2 gate (<see cref="SelfReinforcementOptions.Stage2MinImprovedShare"/>)
+    /// held stage 2 back at least once in this process (<see cref="Stage2StartStep"/> then says whether it began later).
+    /// </summary>
+    public bool Stage2Deferred { get; init; }
+}

@@ -74,7 +74,7 @@ public sealed class AddRgsudConfigurationTests
     {
         using var provider = Provider(Section(
             ("Iterations", "10"), ("Stage1Iterations", "20"), ("BatchSize", "0"), ("TimeBudget", "-00:01:00"),
-            ("Stage1BudgetFraction", "1.5"), ("Lambda1", "NaN"), ("KeepCheckpoints", "0")));
+            ("Stage1BudgetFraction", "1.5"), ("Stage2MinImprovedShare", "-0.1"), ("Lambda1", "NaN"), ("KeepCheckpoints", "0")));
 
         // What the host runs at start (ValidateOnStart): nothing has asked for the options yet.
         var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
@@ -83,6 +83,7 @@ public sealed class AddRgsudConfigurationTests
             "Stage1Iterations must be between 0 and Iterations (10) (was 20).",
             "TimeBudget must be positive (was -00:01:00).",
             "Stage1BudgetFraction must be between 0 and 1 (was 1.5).",
+            "Stage2MinImprovedShare must be between 0 and 1 (was -0.1).",
             "BatchSize must be at least 1 (was 0).",
             "Lambda1 must be a finite number >= 0 (was NaN).",
             "KeepCheckpoints must be at least 1 (was 0).",

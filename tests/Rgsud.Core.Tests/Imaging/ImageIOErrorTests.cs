@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Rgsud.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Webp;
@@ -159,13 +158,11 @@ public sealed class ImageIOErrorTests : IDisposable
         const string reason = "image is 100000x100000 = 10000000000 pixels, over the limit of 64000000 (ImageReadOptions.MaxPixels)";
         AssertFails(path, reason); // warm-up (JIT) and the exact message
 
+        // "Fast" means before any pixel buffer exists: the allocation bound proves it without timing the machine.
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var sw = Stopwatch.StartNew();
         Assert.Throws<RgsudImageException>(() => ImageIO.Read(path).Dispose());
-        sw.Stop();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(allocated < 4 << 20, $"allocated {allocated} bytes");
-        Assert.True(sw.ElapsedMilliseconds < 500, $"took {sw.ElapsedMilliseconds} ms");
     }
 
     [Fact]

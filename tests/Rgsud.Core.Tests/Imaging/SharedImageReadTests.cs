@@ -31,8 +31,7 @@ public sealed class SharedImageReadTests(ITestOutputHelper output)
 
         times.Sort();
         output.WriteLine($"ImageIO.Read 481x321 lossless WebP: median {times[2]:F2} ms (min {times[0]:F2}, max {times[^1]:F2})");
-        // Loose bound: the 2-core machine is shared with parallel builds; this only catches a gross regression.
-        Assert.True(times[2] < 5000, $"median read took {times[2]:F1} ms");
+        // Speed is measured in the benchmarks (docs/benchmarks.md), never asserted here.
 
         var info = ImageIO.Identify(path);
         Assert.Equal(481, info.Width);

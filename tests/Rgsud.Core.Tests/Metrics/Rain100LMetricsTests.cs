@@ -105,11 +105,7 @@ public sealed class Rain100LMetricsTests(ITestOutputHelper output)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"crop Y-SSIM {cropY:F8} (naive reference {refY:F8}); rain-062 Y-SSIM {ssimY:F6}, RGB-SSIM {ssimRgb:F6}; " +
                 $"481x321: Y-SSIM {ssimMs:F1} ms, Y-PSNR {psnrMs:F1} ms, RGB-SSIM {ssimRgbMs:F1} ms"));
-
-            // Loose bounds: the 2-core machine is shared with parallel builds; the targets (well under 100 ms in
-            // Release) are measured separately and reported, this only catches a gross regression.
-            Assert.True(ssimMs < 5000, $"Y-SSIM took {ssimMs:F1} ms");
-            Assert.True(psnrMs < 5000, $"Y-PSNR took {psnrMs:F1} ms");
+            // The times are printed for the record; speed is measured in the benchmarks, never asserted here.
         }
     }
 }

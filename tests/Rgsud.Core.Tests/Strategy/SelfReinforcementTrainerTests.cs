@@ -157,6 +157,60 @@ public sealed class SelfReinforcementTrainerTests : IDisposable
         Assert.All(etas, e => Assert.InRange(e, TimeSpan.Zero, TimeSpan.FromSeconds(3)));
     }
 
+    [Fact]
+    public void The_stage_2_gate_defers_stage_2_until_a_pass_beats_the_inputs()
+    {
+        // 6 inputs, then passes at steps 4, 8, 12 score like their inputs (not better); from the pass at 16 on, better.
+        using var data = TrainerTestData.Dataset();
+        var options = TrainerTestData.Options(24, 12);
+        options.Stage2MinImprovedShare = 0.8;
+        var scorer = new ScriptedScorer(before: 6 + 3 * 6, early: 1.0, late: 0.5);
+        var trainer = TrainerTestData.Trainer(data, options, scorer, out var method, out _, dir);
+        using var disposeMethod = method;
+        var result = trainer.Train();
+
+        Assert.Equal(new[] { 0, 0, 0, 6, 6, 6 }, result.Passes.Select(p => p.Improved));
+        Assert.Equal(1.0, result.Passes[^1].ImprovedShare);
+        Assert.True(result.Stage2Deferred);
+        Assert.Equal(16, result.Stage2StartStep);
+        var events = File.ReadAllLines(Path.Combine(dir, "log.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(l => l.TryGetProperty("event", out var e) && e.GetString() == "stage2-deferred").ToList();
+        var deferred = Assert.Single(events);
+        Assert.Equal(12, deferred.GetProperty("step").GetInt64());
+        Assert.Equal(0.0, deferred.GetProperty("improvedShare").GetDouble());
+        Assert.Equal(0.8, deferred.GetProperty("needed").GetDouble());
+        Assert.Equal(12, deferred.GetProperty("lastPassStep").GetInt64());
+    }
+
+    [Fact]
+    public void A_gate_no_pass_clears_leaves_the_base_method_and_the_paper_schedule_ignores_it()
+    {
+        using var data = TrainerTestData.Dataset();
+        // Every output scores exactly like its input: never better.
+        var gated = TrainerTestData.Options(24, 12);
+        gated.Stage2MinImprovedShare = 0.5;
+        var trainer = TrainerTestData.Trainer(data, gated, new ScriptedScorer(0, 1.0, 1.0), out var method, out _);
+        using (method)
+        {
+            var result = trainer.Train();
+            Assert.Null(result.Stage2StartStep);
+            Assert.True(result.Stage2Deferred);
+            Assert.Equal(6, result.Passes.Count);
+            Assert.All(result.Passes, p => Assert.Equal(0, p.Improved));
+        }
+
+        // Gate 0 (the default, the paper's schedule): stage 2 starts on time with the same rewards.
+        var paper = TrainerTestData.Options(24, 12);
+        Assert.Equal(0, paper.Stage2MinImprovedShare);
+        var onTime = TrainerTestData.Trainer(data, paper, new ScriptedScorer(0, 1.0, 1.0), out var method2, out _);
+        using (method2)
+        {
+            var result = onTime.Train();
+            Assert.Equal(12, result.Stage2StartStep);
+            Assert.False(result.Stage2Deferred);
+        }
+    }
+
     /// <summary>IProgress that runs on the caller's thread (Progress&lt;T&gt; posts to the thread pool).</summary>
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {

@@ -8,9 +8,10 @@ namespace Rgsud.Networks.Tests.Methods;
 
 public sealed class CsudMethodTests
 {
-    /// <summary>Smaller than <see cref="CsudOptions.Small"/> (T with 8 base channels, one block; D with 8), for speed.</summary>
+    /// <summary>Smaller than <see cref="CsudOptions.Small"/> (T with 8 base channels, one block; D with 8), for speed; CSUD's learning rate.</summary>
     private static readonly CsudOptions Tiny = CsudOptions.Small with
     {
+        LearningRate = 1e-4,
         Generator = new() { BaseChannels = 8, ResidualBlocks = 1 },
         Critic = PatchGanOptions.Small with { BaseChannels = 8 },
     };
@@ -50,7 +51,7 @@ public sealed class CsudMethodTests
             Assert.Equal(0, result.SkippedUpdates);
             foreach (var name in new[] { "derainer", "derainer_l1", "derainer_ssim", "derainer_selfrec", "generator", "generator_selfrec", "generator_cc", "generator_adv", "critic" })
                 Assert.True(double.IsFinite(result.Losses[name]), $"{name} = {result.Losses[name]}");
-            Assert.Equal(1e-4, result.Losses["lr"]);
+            Assert.Equal(5e-4, result.Losses["lr"]);
         }
     }
 
@@ -187,5 +188,35 @@ public sealed class CsudMethodTests
             Assert.Throws<RgsudException>(() => new CsudOptions { Milestones = [-1] }.Validate()).Message);
         Assert.Equal(0.99, CsudOptions.Reference.Beta2);
         Assert.Equal(32, CsudOptions.Small.Generator.BaseChannels);
+        Assert.Equal(1e-4, CsudOptions.Reference.LearningRate);
+        Assert.Equal(5e-4, CsudOptions.Small.LearningRate);
+        Assert.Equal("CsudOptions.CriticWarmupSteps must not be negative, got -1",
+            Assert.Throws<RgsudException>(() => new CsudOptions { CriticWarmupSteps = -1 }.Validate()).Message);
+    }
+
+    [Fact]
+    public void CriticWarmup_UpdatesOnlyTheCritic_ThenTheJointStepsBegin()
+    {
+        using var method = Create(9, Tiny with { CriticWarmupSteps = 2 });
+        var g = MethodTestData.Snapshot(method.Derainer);
+        var t = MethodTestData.Snapshot(method.Generator);
+        var d = MethodTestData.Snapshot(method.Critic);
+        for (long step = 0; step < 2; step++)
+        {
+            var warm = method.Step(MethodTestData.Batch(20 + (int)step), null, step);
+            Assert.Equal(new[] { "critic", "lr" }, warm.Losses.Keys.Order());
+            Assert.True(double.IsFinite(warm.Losses["critic"]));
+        }
+        Assert.False(MethodTestData.AnyDifferent(g, MethodTestData.Snapshot(method.Derainer)));
+        Assert.False(MethodTestData.AnyDifferent(t, MethodTestData.Snapshot(method.Generator)));
+        var dWarm = MethodTestData.Snapshot(method.Critic);
+        Assert.True(MethodTestData.AnyDifferent(d, dWarm));
+
+        var joint = method.Step(MethodTestData.Batch(22), null, 2);
+        Assert.Contains("derainer", joint.Losses.Keys);
+        Assert.Contains("generator_adv", joint.Losses.Keys);
+        Assert.True(MethodTestData.AnyDifferent(g, MethodTestData.Snapshot(method.Derainer)));
+        Assert.True(MethodTestData.AnyDifferent(t, MethodTestData.Snapshot(method.Generator)));
+        Assert.Equal(3, method.StepsTaken);
     }
 }

@@ -52,7 +52,7 @@ public sealed class NiqeKnownAnswerTests(ITestOutputHelper output)
     }
 
     [SharedDataFact]
-    public void Throughput_481x321()
+    public void ParallelBatch_EqualsOneAtATime_481x321()
     {
         var model = NiqeModel.LoadNpz(TestImages.NiqeModelPath);
         var single = new NiqeScorer(model, maxDegreeOfParallelism: 1);
@@ -61,26 +61,25 @@ public sealed class NiqeKnownAnswerTests(ITestOutputHelper output)
         var images = paths.Select(p => ImageIO.Read(p)).Where(t => t.shape[2] == 321 && t.shape[3] == 481).ToList();
         try
         {
-            Assert.NotEmpty(images);
+            Assert.True(images.Count >= 2, $"{images.Count} landscape dev images");
             using var batch = cat(images, 0);
-            using (single.Score(images[0])) { }
-            double bestWall = double.MaxValue, bestCpu = double.MaxValue;
-            for (int r = 0; r < 8; r++)
+            var one = new double[images.Count];
+            double cpu0 = ThreadCpu.Milliseconds();
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < images.Count; i++)
             {
-                double cpu0 = ThreadCpu.Milliseconds();
-                var sw = Stopwatch.StartNew();
-                using (single.Score(images[r % images.Count])) { }
-                bestWall = Math.Min(bestWall, sw.Elapsed.TotalMilliseconds);
-                bestCpu = Math.Min(bestCpu, ThreadCpu.Milliseconds() - cpu0);
+                using var s = single.Score(images[i]);
+                one[i] = s.data<double>()[0];
             }
-            var swb = Stopwatch.StartNew();
-            using (parallel.Score(batch)) { }
-            double batchMs = swb.Elapsed.TotalMilliseconds;
-            output.WriteLine($"NIQE 481x321, one thread: best wall {bestWall:F1} ms, best thread CPU {bestCpu:F1} ms " +
-                $"(≈{1000 / bestCpu:F0} images/s per core); batch of {images.Count} on {Environment.ProcessorCount} cores: " +
-                $"{batchMs:F0} ms wall ({images.Count * 1000 / batchMs:F1} images/s); load average {ThreadCpu.LoadAverage()}");
-            // A sanity bound that holds on a loaded machine; an idle core takes about 20 ms.
-            Assert.True(bestWall < 1000, $"NIQE took {bestWall:F1} ms for one 481x321 image");
+            double singleMs = sw.Elapsed.TotalMilliseconds / images.Count, cpuMs = (ThreadCpu.Milliseconds() - cpu0) / images.Count;
+            sw.Restart();
+            using var scores = parallel.Score(batch);
+            double batchMs = sw.Elapsed.TotalMilliseconds;
+            // The figures are for the record (the benchmarks measure speed); the scores must not depend on threads.
+            output.WriteLine($"NIQE 481x321, one thread: {singleMs:F1} ms wall, {cpuMs:F1} ms thread CPU per image; batch of " +
+                $"{images.Count} on {Environment.ProcessorCount} cores: {batchMs:F0} ms wall; load average {ThreadCpu.LoadAverage()}");
+            Assert.Equal(one, scores.data<double>().ToArray());
+            Assert.All(one, v => Assert.InRange(v, 1.0, 20.0));
         }
         finally
         {

@@ -35,6 +35,9 @@ namespace Rgsud.Networks.Methods.Csud;
 /// <item><b>D</b>: <c>LSGAN(D(A), real) + LSGAN(D(oB.detach()), fake)</c>, oB being the image rendered by T before
 /// its update (as in CycleGAN-style training).</item>
 /// </list>
+/// <para>The first <see cref="CsudOptions.CriticWarmupSteps"/> steps (none by default) update only D, on its loss at
+/// <c>T = identity</c> — <c>LSGAN(D(A), real) + LSGAN(D(B), fake)</c> — with G and T frozen, and report only
+/// <c>critic</c> and <c>lr</c>.</para>
 /// <para>Each update zeroes its own optimiser's gradients first, so the gradients that a loss leaves on the other
 /// networks (T's and D's from G's and T's losses) are discarded. All learning rates follow a multi-step decay in
 /// the <c>step</c> argument (<see cref="CsudOptions.Milestones"/>). With <see cref="CsudOptions.Vgg19WeightsPath"/> set, G's
@@ -147,6 +150,17 @@ public sealed class CsudMethod : IUnpairedMethod
         // Already channels-last from the trainer: these are aliases. NCHW batches are converted.
         var a = TensorLayout.ToPreferred(batch.Rainy);
         var b = TensorLayout.ToPreferred(batch.Clean);
+
+        if (steps < Options.CriticWarmupSteps)
+        {
+            // Critic warm-up: D's loss at T = identity (real rainy A against the clean B); G and T are frozen.
+            var warmupLoss = lsgan.Forward(critic.call(a), true) + lsgan.Forward(critic.call(b), false);
+            if (!GuardedOptimizerStep.TryStep(criticOptimizer, warmupLoss, critic.parameters())) skipped++;
+            losses["critic"] = Value(warmupLoss);
+            losses["lr"] = lr;
+            steps++;
+            return new MethodStepResult(losses, skipped);
+        }
 
         // 1. Derainer G.
         var oB = generator.call(b, a);
