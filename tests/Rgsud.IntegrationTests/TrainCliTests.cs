@@ -102,6 +102,9 @@ public sealed class TrainCliTests(ITestOutputHelper output) : CliTestBase(output
         Assert.True(steps[1].GetProperty("losses").TryGetProperty("sr", out _), "stage 2 has the SR loss");
         using (var description = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "derainer.json"))))
             Assert.Contains(network, description.RootElement.GetRawText(), StringComparison.Ordinal);
+        // The CPU preset's pseudo-pair weight: 0 for CSUD (its young T's pairs hurt at CPU budgets), 0.05 otherwise.
+        using (var options = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "options.json"))))
+            Assert.Equal(method == "csud" ? 0 : 0.05, options.RootElement.GetProperty("options").GetProperty("Lambda1").GetDouble());
 
         var derained = Path.Combine(Dir, $"derained-{method}-{network}");
         Assert.Equal(0, Rgsud("derain", "--model", run, "--input", rainy, "--output", derained).Code);

@@ -56,7 +56,7 @@ internal static class TrainCommand
         var criticWarmup = new Option<int?>("--critic-warmup") { Description = "csud: steps at the start that train only the method's critic D, with the derainer and T frozen (default 0)." };
         var criticSteps = new Option<int?>("--critic-steps") { Description = "Training steps of the rain critic when the scorer uses one and none is saved in the run folder (default 500)." };
         var learningRate = new Option<double?>("--lr") { Description = "Learning rate of the method's optimisers (default: csud 5e-4 with --preset cpu, 1e-4 — CSUD's — with paper; cyclegan 2e-4)." };
-        var lambda1 = new Option<double?>("--lambda1") { Description = "Stage 2: weight of the pseudo-pair loss L_Der (PSNR + SSIM loss; default 0.05 with --preset cpu, 1.0 — the paper's — with --preset paper)." };
+        var lambda1 = new Option<double?>("--lambda1") { Description = "Stage 2: weight of the pseudo-pair loss L_Der (PSNR + SSIM loss; default with --preset cpu: 0.05 for cyclegan, 0 for csud; 1.0 — the paper's — with --preset paper)." };
         var lambda2 = new Option<double?>("--lambda2") { Description = "Stage 2: weight of the self-reinforcement loss (default 0.8, the paper's)." };
         var logEvery = new Option<int?>("--log-every") { Description = "Write a log.jsonl line (and a progress report) every N steps (default 10)." };
         var seed = new Option<long>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
@@ -149,6 +149,8 @@ internal static class TrainCommand
         if (r.CheckpointEvery is { } ce) options.CheckpointEvery = ce;
         if (r.KeepCheckpoints is { } keep) options.KeepCheckpoints = keep;
         if (r.MaxSkippedSteps is { } maxSkipped) options.MaxConsecutiveSkippedSteps = maxSkipped;
+        // CSUD at a CPU budget: pseudo pairs from its young T took the derainer below its base (docs/method.md).
+        if (!paper && r.Method == "csud") options.Lambda1 = 0;
         if (r.Lambda1 is { } l1) options.Lambda1 = l1;
         if (r.Lambda2 is { } l2) options.Lambda2 = l2;
         if (r.Stage2MinImproved is { } gate) options.Stage2MinImprovedShare = gate;
