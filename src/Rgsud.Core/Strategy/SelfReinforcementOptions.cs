@@ -105,7 +105,7 @@ public sealed class SelfReinforcementOptions
     /// <summary>
     /// A preset sized for a CPU: small crops and batches, frequent passes, λ1 = 0.05 instead of the paper's 1.0
     /// (with a budget of minutes the base method is still improving fast when stage 2 starts, and the PSNR loss's
-    /// 1/MSE-sized gradient at λ1 = 1 hands the derainer's update over to the pseudo pairs: docs/method.md),.
+    /// 1/MSE-sized gradient at λ1 = 1 hands the derainer's update over to the pseudo pairs: docs/method.md).
     /// </summary>
     public static SelfReinforcementOptions Cpu(long iterations = 2_000) => new()
     {

@@ -21,9 +21,6 @@ public sealed class ScriptedScorer(int before, double early, double late) : IRew
     /// <inheritdoc />
     public ScoreDirection Direction => ScoreDirection.LowerIsBetter;
 
-    /// <summary>Images scored so far.</summary>
-    public int Scored => scored;
-
     /// <inheritdoc />
     public Tensor Score(Tensor images)
     {
